@@ -1,0 +1,81 @@
+"""The `japanmall` command (DESIGN.md's contract)."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import sys
+from typing import Any
+
+import click
+
+from bot.config import ConfigError, load_settings
+from bot.programme import ProgrammeError
+from bot.wiring import App, build_app
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def load_app(**kwargs: Any) -> App:
+    """Settings, programme, database, core; a configuration problem stops here with clear lines."""
+    try:
+        return build_app(load_settings(), **kwargs)
+    except (ConfigError, ProgrammeError) as exc:
+        fail(f"japanmall: configuration problem:\n{exc}")
+        raise  # unreachable; for type checkers
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", is_flag=True, help="Log at debug level.")
+def main(verbose: bool) -> None:
+    """The JAPAN MALL applicant bot."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s %(message)s",
+    )
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["ja", "zh"]), default=None, help="Language to talk in.")
+@click.option("--user", default=None, help="Who you are in the console (default: your login name).")
+def chat(lang: str | None, user: str | None) -> None:
+    """Talk to the bot in the terminal: same core, same database."""
+    from handlers import console
+
+    app = load_app()
+    sys.exit(console.run(app.dialog, user or getpass.getuser(), language=lang))
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
+def serve(host: str, port: int) -> None:
+    """Run the ASGI server: the channels' webhooks, /healthz, and the scheduler."""
+    import uvicorn
+
+    from bot.server import create_asgi
+
+    app = load_app()
+    uvicorn.run(create_asgi(app), host=host, port=port, log_level="info", lifespan="on")
+
+
+@main.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema to the newest revision."""
+    app = load_app(migrate=False)
+    from storage.db import upgrade
+
+    upgrade(app.engine)
+    click.echo("The database schema is up to date.")
+
+
+if __name__ == "__main__":
+    main()

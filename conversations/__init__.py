@@ -1,0 +1,41 @@
+"""The channel-neutral dialog core. Channels import from here; this package imports no channel."""
+
+from conversations import commands, menu
+from conversations.context import Context, Services
+from conversations.engine import Dialog, UserKey
+from conversations.events import FileRef, Inbound, Option, Outbound, Reply
+from conversations.flow import FINISH, HANDLED, Form, Invalid, Step
+from conversations.i18n import LANGUAGES, Texts, detect_language, normalise_language
+from conversations.registry import Registry
+
+__all__ = [
+    "FINISH",
+    "HANDLED",
+    "LANGUAGES",
+    "Context",
+    "Dialog",
+    "FileRef",
+    "Form",
+    "Inbound",
+    "Invalid",
+    "Option",
+    "Outbound",
+    "Registry",
+    "Reply",
+    "Services",
+    "Step",
+    "Texts",
+    "UserKey",
+    "build_registry",
+    "detect_language",
+    "normalise_language",
+]
+
+
+def build_registry() -> Registry:
+    """Every flow and command the bot offers. A feature adds its `register(registry)` call here."""
+    registry = Registry()
+    registry.add_flow(menu.menu)
+    registry.add_flow(menu.language)
+    commands.register(registry)
+    return registry

@@ -1,0 +1,168 @@
+"""The dialog core: one inbound event in, the new state and the outbound messages out.
+
+Each event is one transaction: claim the message key (when the channel has one), read the
+user's state, run the step, write the state, record what goes out, commit. A crash anywhere in
+between leaves the previous state whole; a concurrent step for the same user is detected by
+the state's version and the step is run again on the fresh state.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from conversations.commands import unknown
+from conversations.context import Context, Services
+from conversations.events import Inbound, Reply
+from conversations.i18n import detect_language, normalise_language
+from storage import dialog as store
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class UserKey:
+    """The frozen key of all of a user's state: (channel, channel user id)."""
+
+    channel: str
+    user: str
+
+
+class Dialog:
+    def __init__(self, engine: Engine, services: Services) -> None:
+        self.engine = engine
+        self.services = services
+
+    def handle(self, key: UserKey, inbound: Inbound, *, message_key: str | None = None) -> Reply:
+        """Run one event; with `message_key`, a repeated message gets the stored reply and no effect."""
+        for _attempt in range(MAX_ATTEMPTS):
+            try:
+                return self._once(key, inbound, message_key)
+            except store.StaleState:
+                continue
+            except Exception:
+                log.exception("step failed", extra={"channel": key.channel, "user_ref": key.user})
+                return self._apology(key)
+        log.error("step gave up after %d concurrent retries", MAX_ATTEMPTS)
+        return self._apology(key)
+
+    def greet(self, key: UserKey, *, language: str | None = None) -> Reply:
+        """Opening a session (the console): the welcome for a new user, else the current question."""
+        for _attempt in range(MAX_ATTEMPTS):
+            try:
+                return self._once(key, Inbound(language_hint=language), None, greet=language or "")
+            except store.StaleState:
+                continue
+        return self._apology(key)
+
+    def _once(
+        self, key: UserKey, inbound: Inbound, message_key: str | None, greet: str | None = None
+    ) -> Reply:
+        now = self.services.clock()
+        with self.engine.begin() as conn:
+            if message_key is not None:
+                new, stored = store.claim_inbound(conn, key.channel, message_key, now)
+                if not new:
+                    return Reply.from_json(stored or {"messages": []}, duplicate=True)
+            user = store.get_or_create_user(conn, key.channel, key.user, now)
+            state = store.load_state(conn, user.id)
+            is_new = state is None
+            if state is None:
+                state = store.StateRow("menu", "choose", {}, [], {}, 0)
+            ctx = Context(conn=conn, user=user, state=state, services=self.services, now=now, inbound=inbound)
+            if greet is None:
+                self._step(ctx, inbound, first=is_new)
+            else:
+                self._greet(ctx, greet, first=is_new)
+            store.touch_user(conn, user.id, now, ctx.lang if ctx.language_known else None)
+            store.save_state(conn, user.id, state, now, is_new=is_new)
+            reply = Reply(tuple(ctx.out), ctx.lang, user_id=user.id)
+            payload = reply.to_json()
+            store.record_delivery(
+                conn,
+                user_id=user.id,
+                channel=key.channel,
+                kind="reply",
+                payload=payload,
+                outcome="replied",
+                now=now,
+            )
+            if message_key is not None:
+                store.store_reply(conn, key.channel, message_key, payload)
+        return reply
+
+    def _step(self, ctx: Context, inbound: Inbound, *, first: bool) -> None:
+        registry = self.services.registry
+        if not ctx.language_known:
+            detected = normalise_language(inbound.language_hint) or detect_language(inbound.text)
+            if detected:
+                ctx.set_language(detected)
+        command = inbound.command
+        if (
+            not ctx.language_known
+            and (command is None or command[0] != "lang")
+            and ctx.state.flow != "language"
+        ):
+            ctx.go("language", remember=False)
+            return
+        if command is not None:
+            name, args = command
+            handler = registry.commands.get(name)
+            if handler is None and ctx.is_staff:
+                handler = registry.staff_commands.get(name)
+            if handler is None:
+                if name in registry.staff_commands:
+                    log.warning(
+                        "staff command refused", extra={"channel": ctx.user.channel, "user_id": ctx.user.id}
+                    )
+                unknown(ctx, name)
+            else:
+                handler(ctx, args)
+            return
+        if first:
+            if inbound.text and any(hook(ctx, inbound) for hook in registry.question_hooks):
+                return
+            ctx.go("menu", remember=False)
+            return
+        if inbound.option is None and inbound.file is None:
+            for hook in registry.question_hooks:
+                if hook(ctx, inbound):
+                    return
+        registry.flow(ctx.state.flow).handle(ctx, inbound)
+
+    def _greet(self, ctx: Context, language: str, *, first: bool) -> None:
+        if language:
+            ctx.set_language(language)
+        if not ctx.language_known:
+            ctx.go("language", remember=False)
+        elif first:
+            ctx.go("menu", remember=False)
+        else:
+            ctx.say("core.welcome_back")
+            ctx.ask_again()
+
+    def _apology(self, key: UserKey) -> Reply:
+        """Something broke: nothing was saved; say so and ask the same question again."""
+        try:
+            with self.engine.begin() as conn:
+                user = store.get_or_create_user(conn, key.channel, key.user, self.services.clock())
+                state = store.load_state(conn, user.id) or store.StateRow("menu", "choose", {}, [], {}, 0)
+                ctx = Context(
+                    conn=conn,
+                    user=user,
+                    state=state,
+                    services=self.services,
+                    now=self.services.clock(),
+                    inbound=Inbound(),
+                )
+                ctx.say("core.error.internal")
+                self.services.registry.flow(state.flow).ask(ctx)
+                conn.rollback()
+            return Reply(tuple(ctx.out), ctx.lang, user_id=user.id)
+        except Exception:
+            log.exception("apology failed")
+            return Reply((), "ja")

@@ -1,0 +1,71 @@
+"""Engines and transactions. SQLite: WAL, synchronous=NORMAL, BEGIN IMMEDIATE; PostgreSQL: a pool."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine tuned for how we use it: short write transactions, one per inbound message."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database
+        if database and database != ":memory:":
+            Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
+        _tune_sqlite(engine)
+        return engine
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 10)
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    # SQLAlchemy's documented recipe: let SQLAlchemy, not pysqlite, emit BEGIN, so that every
+    # transaction takes the write lock up front (BEGIN IMMEDIATE) and two writers queue on
+    # busy_timeout instead of failing halfway with SQLITE_BUSY.
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One unit of work: committed on success, rolled back whole on any exception."""
+    with engine.begin() as conn:
+        yield conn
+
+
+def alembic_config(engine: Engine | None = None, url: str | None = None) -> Config:
+    script_location = str(resources.files("storage") / "migrations")
+    config = Config()
+    config.set_main_option("script_location", script_location)
+    if url is not None:
+        config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    if engine is not None:
+        config.attributes["engine"] = engine
+    return config
+
+
+def upgrade(engine: Engine) -> None:
+    """Create or migrate the schema to the newest revision (`japanmall db upgrade`)."""
+    command.upgrade(alembic_config(engine), "head")

@@ -1,0 +1,208 @@
+"""The hot path of every inbound message: user, state, de-duplication key, outbound record.
+
+Statements are built once at import (DESIGN.md: building them per call costs more CPU than
+running them); each call binds values only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+
+from storage.models import ConversationState, Delivery, InboundKey, User
+
+_users = User.__table__
+_states = ConversationState.__table__
+_keys = InboundKey.__table__
+_deliveries = Delivery.__table__
+
+_SELECT_USER = select(
+    _users.c.id, _users.c.language, _users.c.timezone, _users.c.last_inbound_at, _users.c.blocked_at
+).where(_users.c.channel == bindparam("channel"), _users.c.channel_user_id == bindparam("cuid"))
+_INSERT_USER = insert(_users).returning(_users.c.id)
+_TOUCH_USER = (
+    update(_users)
+    .where(_users.c.id == bindparam("uid"))
+    .values(last_inbound_at=bindparam("now"), language=bindparam("lang"), blocked_at=None)
+)
+_SET_LANGUAGE = update(_users).where(_users.c.id == bindparam("uid")).values(language=bindparam("lang"))
+_SELECT_STATE = select(
+    _states.c.flow,
+    _states.c.step,
+    _states.c.answers,
+    _states.c.back_stack,
+    _states.c.context,
+    _states.c.version,
+).where(_states.c.user_id == bindparam("uid"))
+_INSERT_STATE = insert(_states)
+_UPDATE_STATE = (
+    update(_states)
+    .where(_states.c.user_id == bindparam("uid"), _states.c.version == bindparam("expected"))
+    .values(
+        flow=bindparam("flow"),
+        step=bindparam("step"),
+        answers=bindparam("answers"),
+        back_stack=bindparam("back_stack"),
+        context=bindparam("context"),
+        version=bindparam("version"),
+        updated_at=bindparam("now"),
+    )
+)
+_SELECT_KEY = select(_keys.c.reply).where(
+    _keys.c.channel == bindparam("channel"), _keys.c.key == bindparam("key")
+)
+_INSERT_KEY = {
+    "sqlite": sqlite_insert(_keys).on_conflict_do_nothing(),
+    "postgresql": pg_insert(_keys).on_conflict_do_nothing(),
+}
+_SET_REPLY = (
+    update(_keys)
+    .where(_keys.c.channel == bindparam("channel"), _keys.c.key == bindparam("key"))
+    .values(reply=bindparam("reply"))
+)
+_INSERT_DELIVERY = insert(_deliveries)
+
+
+class StaleState(Exception):
+    """Another step for the same user committed first; the step is run again on fresh state."""
+
+
+@dataclass(slots=True)
+class UserRow:
+    id: int
+    channel: str
+    channel_user_id: str
+    language: str | None
+    timezone: str | None
+    last_inbound_at: datetime | None
+    created: bool = False
+
+
+@dataclass(slots=True)
+class StateRow:
+    flow: str
+    step: str
+    answers: dict[str, Any]
+    back_stack: list[Any]
+    context: dict[str, Any]
+    version: int
+
+
+def get_or_create_user(conn: Connection, channel: str, cuid: str, now: datetime) -> UserRow:
+    row = conn.execute(_SELECT_USER, {"channel": channel, "cuid": cuid}).first()
+    if row is not None:
+        return UserRow(row.id, channel, cuid, row.language, row.timezone, row.last_inbound_at)
+    try:
+        with conn.begin_nested():
+            uid = conn.execute(
+                _INSERT_USER,
+                {"channel": channel, "channel_user_id": cuid, "created_at": now, "subscribed": True},
+            ).scalar_one()
+    except IntegrityError:
+        # A concurrent first message of the same user created it a moment ago.
+        raise StaleState from None
+    return UserRow(uid, channel, cuid, None, None, None, created=True)
+
+
+def touch_user(conn: Connection, user_id: int, now: datetime, language: str | None) -> None:
+    """Record an inbound message (the WeChat 48-hour window counts from here) and the language."""
+    conn.execute(_TOUCH_USER, {"uid": user_id, "now": now, "lang": language})
+
+
+def set_language(conn: Connection, user_id: int, language: str) -> None:
+    conn.execute(_SET_LANGUAGE, {"uid": user_id, "lang": language})
+
+
+def load_state(conn: Connection, user_id: int) -> StateRow | None:
+    row = conn.execute(_SELECT_STATE, {"uid": user_id}).first()
+    if row is None:
+        return None
+    return StateRow(
+        row.flow, row.step, dict(row.answers), list(row.back_stack), dict(row.context), row.version
+    )
+
+
+def save_state(conn: Connection, user_id: int, state: StateRow, now: datetime, *, is_new: bool) -> None:
+    """Write the state; raise StaleState when another step got there first (optimistic lock)."""
+    values = {
+        "flow": state.flow,
+        "step": state.step,
+        "answers": state.answers,
+        "back_stack": state.back_stack,
+        "context": state.context,
+        "now": now,
+    }
+    if is_new:
+        try:
+            with conn.begin_nested():
+                conn.execute(
+                    _INSERT_STATE,
+                    {
+                        **{k: v for k, v in values.items() if k != "now"},
+                        "user_id": user_id,
+                        "version": 1,
+                        "updated_at": now,
+                    },
+                )
+        except IntegrityError:
+            raise StaleState from None
+        state.version = 1
+        return
+    result = conn.execute(
+        _UPDATE_STATE, {**values, "uid": user_id, "expected": state.version, "version": state.version + 1}
+    )
+    if result.rowcount != 1:
+        raise StaleState
+    state.version += 1
+
+
+def claim_inbound(conn: Connection, channel: str, key: str, now: datetime) -> tuple[bool, Any]:
+    """Insert the message's key. Returns (True, None) for a new message, else (False, stored reply).
+
+    On PostgreSQL a concurrent retry waits on the unique index until the first transaction
+    commits, then sees its key (and reply); on SQLite BEGIN IMMEDIATE serialises them.
+    """
+    params = {"channel": channel, "key": key, "received_at": now, "reply": None}
+    if conn.execute(_INSERT_KEY[conn.dialect.name], params).rowcount == 1:
+        return True, None
+    return False, conn.execute(_SELECT_KEY, {"channel": channel, "key": key}).scalar_one_or_none()
+
+
+def store_reply(conn: Connection, channel: str, key: str, reply: Any) -> None:
+    conn.execute(_SET_REPLY, {"channel": channel, "key": key, "reply": reply})
+
+
+def record_delivery(
+    conn: Connection,
+    *,
+    user_id: int,
+    channel: str,
+    kind: str,
+    payload: Any,
+    outcome: str,
+    now: datetime,
+    application_id: int | None = None,
+    dedup_key: str | None = None,
+) -> None:
+    conn.execute(
+        _INSERT_DELIVERY,
+        {
+            "user_id": user_id,
+            "application_id": application_id,
+            "kind": kind,
+            "channel": channel,
+            "dedup_key": dedup_key,
+            "payload": payload,
+            "outcome": outcome,
+            "error": None,
+            "attempts": 0,
+            "created_at": now,
+            "sent_at": now if outcome == "sent" else None,
+        },
+    )
