@@ -9,6 +9,8 @@ the state's version and the step is run again on the fresh state.
 from __future__ import annotations
 
 import logging
+import random
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
@@ -43,6 +45,7 @@ class Dialog:
             try:
                 return self._once(key, inbound, message_key)
             except store.StaleState:
+                time.sleep(random.uniform(0, 0.002 * (_attempt + 1)))
                 continue
             except Exception:
                 log.exception("step failed", extra={"channel": key.channel, "user_ref": key.user})

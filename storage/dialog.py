@@ -32,14 +32,20 @@ _TOUCH_USER = (
     .values(last_inbound_at=bindparam("now"), language=bindparam("lang"), blocked_at=None)
 )
 _SET_LANGUAGE = update(_users).where(_users.c.id == bindparam("uid")).values(language=bindparam("lang"))
-_SELECT_STATE = select(
-    _states.c.flow,
-    _states.c.step,
-    _states.c.answers,
-    _states.c.back_stack,
-    _states.c.context,
-    _states.c.version,
-).where(_states.c.user_id == bindparam("uid"))
+_SELECT_STATE = (
+    select(
+        _states.c.flow,
+        _states.c.step,
+        _states.c.answers,
+        _states.c.back_stack,
+        _states.c.context,
+        _states.c.version,
+    )
+    .where(_states.c.user_id == bindparam("uid"))
+    .with_for_update()
+)
+# FOR UPDATE queues one user's concurrent steps on PostgreSQL (SQLite has no row locks and
+# needs none: BEGIN IMMEDIATE already serialises writers). The version check stays as a guard.
 _INSERT_STATE = insert(_states)
 _UPDATE_STATE = (
     update(_states)
@@ -58,13 +64,13 @@ _SELECT_KEY = select(_keys.c.reply).where(
     _keys.c.channel == bindparam("channel"), _keys.c.key == bindparam("key")
 )
 _INSERT_KEY = {
-    "sqlite": sqlite_insert(_keys).on_conflict_do_nothing(),
-    "postgresql": pg_insert(_keys).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(_keys).on_conflict_do_nothing().returning(_keys.c.key),
+    "postgresql": pg_insert(_keys).on_conflict_do_nothing().returning(_keys.c.key),
 }
 _SET_REPLY = (
     update(_keys)
-    .where(_keys.c.channel == bindparam("channel"), _keys.c.key == bindparam("key"))
-    .values(reply=bindparam("reply"))
+    .where(_keys.c.channel == bindparam("b_channel"), _keys.c.key == bindparam("b_key"))
+    .values(reply=bindparam("b_reply"))
 )
 _INSERT_DELIVERY = insert(_deliveries)
 
@@ -169,13 +175,13 @@ def claim_inbound(conn: Connection, channel: str, key: str, now: datetime) -> tu
     commits, then sees its key (and reply); on SQLite BEGIN IMMEDIATE serialises them.
     """
     params = {"channel": channel, "key": key, "received_at": now, "reply": None}
-    if conn.execute(_INSERT_KEY[conn.dialect.name], params).rowcount == 1:
+    if conn.execute(_INSERT_KEY[conn.dialect.name], params).first() is not None:
         return True, None
     return False, conn.execute(_SELECT_KEY, {"channel": channel, "key": key}).scalar_one_or_none()
 
 
 def store_reply(conn: Connection, channel: str, key: str, reply: Any) -> None:
-    conn.execute(_SET_REPLY, {"channel": channel, "key": key, "reply": reply})
+    conn.execute(_SET_REPLY, {"b_channel": channel, "b_key": key, "b_reply": reply})
 
 
 def record_delivery(
