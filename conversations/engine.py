@@ -71,8 +71,7 @@ class Dialog:
                 new, stored = store.claim_inbound(conn, key.channel, message_key, now)
                 if not new:
                     return Reply.from_json(stored or {"messages": []}, duplicate=True)
-            user = store.get_or_create_user(conn, key.channel, key.user, now)
-            state = store.load_state(conn, user.id)
+            user, state = store.load_user_and_state(conn, key.channel, key.user, now)
             is_new = state is None
             if state is None:
                 state = store.StateRow("menu", "choose", {}, [], {}, 0)

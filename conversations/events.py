@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -63,9 +63,22 @@ class Outbound:
     document: FileRef | None = None
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["options"] = [[o.value, o.label] for o in self.options]
-        return data
+        document = self.document
+        return {
+            "text": self.text,
+            "options": [[o.value, o.label] for o in self.options],
+            "step": self.step,
+            "document": None
+            if document is None
+            else {
+                "name": document.name,
+                "path": document.path,
+                "url": document.url,
+                "mime": document.mime,
+                "size": document.size,
+                "platform_id": document.platform_id,
+            },
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Outbound:

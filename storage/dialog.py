@@ -25,6 +25,27 @@ _deliveries = Delivery.__table__
 _SELECT_USER = select(
     _users.c.id, _users.c.language, _users.c.timezone, _users.c.last_inbound_at, _users.c.blocked_at
 ).where(_users.c.channel == bindparam("channel"), _users.c.channel_user_id == bindparam("cuid"))
+# SQLite: the user and their state in one round trip (the hot path); BEGIN IMMEDIATE has
+# already serialised writers, so no row lock is needed.
+_SELECT_USER_STATE = (
+    select(
+        _users.c.id,
+        _users.c.language,
+        _users.c.timezone,
+        _users.c.last_inbound_at,
+        _states.c.flow,
+        _states.c.step,
+        _states.c.answers,
+        _states.c.back_stack,
+        _states.c.context,
+        _states.c.version,
+    )
+    .select_from(_users.outerjoin(_states, _states.c.user_id == _users.c.id))
+    .where(_users.c.channel == bindparam("channel"), _users.c.channel_user_id == bindparam("cuid"))
+)
+# PostgreSQL: lock the user row first (FOR UPDATE queues one user's concurrent steps), then
+# read the state in a statement of its own, so that it sees what the step before committed.
+_LOCK_USER = _SELECT_USER.with_for_update()
 _INSERT_USER = insert(_users).returning(_users.c.id)
 _TOUCH_USER = (
     update(_users)
@@ -98,6 +119,31 @@ class StateRow:
     back_stack: list[Any]
     context: dict[str, Any]
     version: int
+
+
+def load_user_and_state(
+    conn: Connection, channel: str, cuid: str, now: datetime
+) -> tuple[UserRow, StateRow | None]:
+    """The user (created on first contact) and their state (None before the first step).
+
+    The state's version is checked again on write (optimistic lock) in any case.
+    """
+    if conn.dialect.name != "sqlite":
+        locked = conn.execute(_LOCK_USER, {"channel": channel, "cuid": cuid}).first()
+        if locked is None:
+            return get_or_create_user(conn, channel, cuid, now), None
+        user = UserRow(locked.id, channel, cuid, locked.language, locked.timezone, locked.last_inbound_at)
+        return user, load_state(conn, user.id)
+    row = conn.execute(_SELECT_USER_STATE, {"channel": channel, "cuid": cuid}).first()
+    if row is None:
+        return get_or_create_user(conn, channel, cuid, now), None
+    user = UserRow(row.id, channel, cuid, row.language, row.timezone, row.last_inbound_at)
+    if row.flow is None:
+        return user, None
+    state = StateRow(
+        row.flow, row.step, dict(row.answers), list(row.back_stack), dict(row.context), row.version
+    )
+    return user, state
 
 
 def get_or_create_user(conn: Connection, channel: str, cuid: str, now: datetime) -> UserRow:
