@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from conversations.commands import unknown
 from conversations.context import Context, Services
 from conversations.events import Inbound, Reply
+from conversations.flow import Invalid, read_choice
 from conversations.i18n import detect_language, normalise_language
 from storage import dialog as store
 
@@ -99,18 +100,13 @@ class Dialog:
 
     def _step(self, ctx: Context, inbound: Inbound, *, first: bool) -> None:
         registry = self.services.registry
-        if not ctx.language_known:
-            detected = normalise_language(inbound.language_hint) or detect_language(inbound.text)
-            if detected:
-                ctx.set_language(detected)
         command = inbound.command
-        if (
-            not ctx.language_known
-            and (command is None or command[0] != "lang")
-            and ctx.state.flow != "language"
-        ):
-            ctx.go("language", remember=False)
-            return
+        if not ctx.language_known and (command is None or command[0] != "lang"):
+            outcome = self._settle_language(ctx, inbound, asking=ctx.state.flow == "language")
+            if outcome == "asked":
+                return
+            if outcome == "detected" and ctx.state.flow == "language" and command is None:
+                first = True  # they wrote in a language instead of choosing one: carry on in it
         if command is not None:
             name, args = command
             handler = registry.commands.get(name)
@@ -135,6 +131,25 @@ class Dialog:
                 if hook(ctx, inbound):
                     return
         registry.flow(ctx.state.flow).handle(ctx, inbound)
+
+    def _settle_language(self, ctx: Context, inbound: Inbound, *, asking: bool) -> str:
+        """Before the language is known: take it from the platform or the text, or ask for it.
+
+        Returns "choice" (the event answers the language question), "detected" (known now), or
+        "asked" (the bilingual question has been asked again).
+        """
+        if asking and inbound.command is None:
+            try:
+                read_choice(ctx, "language.choose", ("ja", "zh"), "core.language.names", inbound)
+                return "choice"
+            except Invalid:
+                pass
+        detected = normalise_language(inbound.language_hint) or detect_language(inbound.text)
+        if detected:
+            ctx.set_language(detected)
+            return "detected"
+        ctx.go("language", remember=False)
+        return "asked"
 
     def _greet(self, ctx: Context, language: str, *, first: bool) -> None:
         if language:

@@ -191,3 +191,30 @@ def test_a_failing_step_keeps_the_state_and_asks_again(app):
     with app.engine.connect() as conn:
         state = store.load_state(conn, reply.user_id)
     assert state is not None and "half" not in state.answers
+
+
+def test_writing_in_a_language_answers_the_language_question(app):
+    play(
+        CoreChat(app),
+        """
+        > hello
+        < 请选择您使用的语言
+        > hi again
+        < 请选择您使用的语言
+        <! 選択肢の中から
+        > こんにちは
+        < ご用件をお選びください
+    """,
+    )
+
+
+def test_choosing_japanese_by_its_label_is_not_taken_for_chinese(app):
+    play(
+        CoreChat(app),
+        """
+        > hello
+        > 日本語
+        < 以後、日本語でご案内します
+        < ご用件をお選びください
+    """,
+    )
