@@ -1,0 +1,33 @@
+"""Storage: the models, the migrations and the only code that speaks SQL."""
+
+from storage.db import make_engine, transaction, upgrade
+from storage.models import (
+    Application,
+    Base,
+    Broadcast,
+    ConversationState,
+    Delivery,
+    Enquiry,
+    InboundKey,
+    KeyValue,
+    StatusChange,
+    StoredFile,
+    User,
+)
+
+__all__ = [
+    "Application",
+    "Base",
+    "Broadcast",
+    "ConversationState",
+    "Delivery",
+    "Enquiry",
+    "InboundKey",
+    "KeyValue",
+    "StatusChange",
+    "StoredFile",
+    "User",
+    "make_engine",
+    "transaction",
+    "upgrade",
+]
