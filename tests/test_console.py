@@ -14,8 +14,13 @@ from tests.transcript import CoreChat, play
 def test_readme_pipe_example_works(db_url, tmp_path):
     env = {**os.environ, "JAPANMALL_DATABASE_URL": db_url, "JAPANMALL_PROGRAMME": "demo"}
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "chat", "--user", "demo"], input="/lang zh\n/help\n",
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "bot.cli", "chat", "--user", "demo"],
+        input="/lang zh\n/help\n",
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     assert "接下来将使用中文为您服务" in result.stdout
@@ -34,10 +39,13 @@ def test_run_numbers_options_and_stops_at_end_of_input(app):
 
 
 def test_console_lang_flag_sets_the_language_of_a_known_user(app):
-    play(CoreChat(app, user="bob"), """
+    play(
+        CoreChat(app, user="bob"),
+        """
         > こんにちは
         < ご用件をお選びください
-    """)
+    """,
+    )
     out = io.StringIO()
     console.run(app.dialog, "bob", language="zh", lines=[], out=out)
     assert "请选择您要办理的事项" in out.getvalue()
