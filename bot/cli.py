@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from bot.check_cmd import check
 from bot.config import ConfigError, load_settings
 from bot.programme import ProgrammeError
 from bot.wiring import App, build_app
@@ -76,6 +77,8 @@ def db_upgrade() -> None:
     upgrade(app.engine)
     click.echo("The database schema is up to date.")
 
+
+main.add_command(check)
 
 if __name__ == "__main__":
     main()

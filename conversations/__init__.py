@@ -2,6 +2,7 @@
 
 from conversations import commands, menu
 from conversations.context import Context, Services
+from conversations.eligibility import register as register_eligibility
 from conversations.engine import Dialog, UserKey
 from conversations.events import FileRef, Inbound, Option, Outbound, Reply
 from conversations.flow import FINISH, HANDLED, Form, Invalid, Step
@@ -38,4 +39,5 @@ def build_registry() -> Registry:
     registry.add_flow(menu.menu)
     registry.add_flow(menu.language)
     commands.register(registry)
+    register_eligibility(registry)
     return registry

@@ -1,0 +1,226 @@
+"""The eligibility conversation: the Form "eligibility", built from the questions' table.
+
+Answers go to `ctx.answers` under the profile keys; a key already answered is not asked again
+(the application form shares them). A failed rule ends the check at once, naming the rule and why.
+At the end the verdict is stored in `ctx.answers["eligibility_verdict"]`; the user goes on to the
+application when they came from it (`ctx.state.context["then"] == "application"`) and may apply,
+otherwise back to the menu.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from conversations.context import Context
+from conversations.eligibility import summary
+from conversations.eligibility.profile import PROFILE_KEYS, ProfileError, store_platforms, validate_profile
+from conversations.eligibility.questions import QUESTIONS, Question, to_value
+from conversations.eligibility.rules import evaluate
+from conversations.flow import FINISH, Form, Invalid, Step, targets
+from conversations.parsing import ParseError, parse_headcount, parse_yen, yen_in_words
+
+log = logging.getLogger(__name__)
+
+VERDICT_KEY = "eligibility_verdict"
+UNKNOWN_WORDS = frozenset(
+    {"わからない", "分からない", "わかりません", "分かりません", "不明", "知らない", "不知道", "不清楚"}
+    | {"不确定", "不確定", "unknown", "?", "？", "skip", "スキップ", "跳过", "わからん"}
+)
+
+
+def profile_of(ctx: Context) -> dict[str, Any]:
+    """The profile keys of the answers; a value that breaks the contract counts as unknown."""
+    profile: dict[str, Any] = {}
+    for key in PROFILE_KEYS:
+        value = ctx.answers.get(key)
+        if value is None:
+            continue
+        try:
+            profile.update(validate_profile({key: value}, ctx.programme))
+        except ProfileError:
+            log.warning("stored answer does not fit the profile", extra={"key": key, "user_id": ctx.user.id})
+    return profile
+
+
+def _failed(ctx: Context) -> bool:
+    return bool(evaluate(profile_of(ctx), ctx.programme)["failed"])
+
+
+# -- reading free text -----------------------------------------------------------------------
+def _reader(parse: Any, kind: str) -> Any:
+    def read(ctx: Context, text: str) -> int | None:
+        if text.strip().casefold() in UNKNOWN_WORDS:
+            return None
+        try:
+            return parse(text)
+        except ParseError as problem:
+            raise Invalid(f"eligibility.invalid.{kind}.{problem.reason}", given=text.strip()[:30]) from None
+
+    return read
+
+
+# -- storing answers -------------------------------------------------------------------------
+def _store(question: Question) -> Any:
+    def on_answer(ctx: Context, answer: Any) -> str | None:
+        if question.kind in ("yen", "headcount"):
+            value = answer
+            if value is not None and question.kind == "yen":
+                words = yen_in_words(value, ctx.lang) if value >= 10_000 else ""
+                ctx.say("eligibility.understood.capital_jpy", amount=value, words=words)
+            elif value is not None:
+                ctx.say("eligibility.understood.employees", count=value)
+        else:
+            value = to_value(question, answer)
+        ctx.answers[question.key] = value
+        if question.kind == "platforms" and value:
+            ctx.state.context["ec_more"] = True
+        return None
+
+    return on_answer
+
+
+def _skip(question: Question) -> Any:
+    def skip(ctx: Context) -> bool:
+        if ctx.answers.get(question.key) is not None:
+            return True
+        return question.needed is not None and not question.needed(profile_of(ctx), ctx.programme)
+
+    return skip
+
+
+def _options(question: Question) -> Any:
+    if question.kind != "platforms":
+        return question.choices
+    return lambda ctx: (*store_platforms(ctx.programme), "none", "unknown")
+
+
+def _labels(question: Question) -> str:
+    return "core.options" if question.kind == "bool" else f"eligibility.options.{question.key}"
+
+
+def _step(question: Question) -> Step:
+    reader = {"yen": _reader(parse_yen, "amount"), "headcount": _reader(parse_headcount, "headcount")}
+    return Step(
+        question.key,
+        f"eligibility.questions.{question.key}",
+        options=() if question.kind in reader else _options(question),
+        labels=_labels(question),
+        parse=reader.get(question.kind),
+        field="",
+        skip=_skip(question),
+        on_answer=_store(question),
+    )
+
+
+# -- more than one EC platform -----------------------------------------------------------------
+def _more_choices(ctx: Context) -> tuple[str, ...]:
+    chosen = ctx.answers.get("ec_platforms") or []
+    return (*(p for p in store_platforms(ctx.programme) if p not in chosen), "done")
+
+
+def _more(ctx: Context, choice: str) -> None:
+    if choice != "done":
+        ctx.answers["ec_platforms"] = [*(ctx.answers.get("ec_platforms") or []), choice]
+    if choice == "done" or len(_more_choices(ctx)) <= 1:
+        ctx.state.context.pop("ec_more", None)
+
+
+def _more_vars(ctx: Context) -> dict[str, Any]:
+    chosen = ctx.answers.get("ec_platforms") or []
+    return {"chosen": "、".join(ctx.t(f"eligibility.options.ec_platforms.{p}") for p in chosen)}
+
+
+EC_MORE = Step(
+    "ec_more",
+    "eligibility.questions.ec_more",
+    options=_more_choices,
+    labels="eligibility.options.ec_platforms",
+    field="",
+    skip=lambda ctx: not ctx.state.context.get("ec_more") or len(_more_choices(ctx)) <= 1,
+    on_answer=_more,
+    question_vars=_more_vars,
+)
+
+
+# -- starting over or going on -------------------------------------------------------------------
+def _has_answers(ctx: Context) -> bool:
+    return any(ctx.answers.get(key) is not None for key in PROFILE_KEYS)
+
+
+def _reuse(ctx: Context, choice: str) -> None:
+    if choice == "restart":
+        for key in (*PROFILE_KEYS, VERDICT_KEY):
+            ctx.answers.pop(key, None)
+
+
+REUSE = Step(
+    "reuse",
+    "eligibility.questions.reuse",
+    options=("keep", "restart"),
+    labels="eligibility.options.reuse",
+    field="",
+    skip=lambda ctx: True,  # only entered from on_enter, when earlier answers exist
+    on_answer=_reuse,
+)
+
+
+def _enter(ctx: Context) -> str | None:
+    ctx.say("eligibility.intro")
+    ctx.state.context.pop("ec_more", None)
+    if _has_answers(ctx) and ctx.state.context.get("then") != "application":
+        return "reuse"
+    return FINISH if _failed(ctx) else None
+
+
+def _finish(ctx: Context) -> None:
+    profile = profile_of(ctx)
+    verdict = evaluate(profile, ctx.programme)
+    ctx.answers[VERDICT_KEY] = verdict
+    ctx.state.context.pop("ec_more", None)
+    for text in summary.render(ctx, verdict, profile):
+        ctx.say_text(text)
+    then = ctx.state.context.pop("then", None)
+    wants_application = then == "application" and verdict["eligible"] is not False
+    if wants_application and ctx.services.registry.has_flow("application"):
+        ctx.go("application")
+        return
+    ctx.say("eligibility.next.retry" if verdict["eligible"] is False else "eligibility.next.apply")
+    ctx.go("menu", remember=False)
+
+
+def _then(following: str, loop: str | None = None) -> Any:
+    """After an answer: stop at once on a failed rule, else the next step (skipped when not open)."""
+
+    @targets(*dict.fromkeys(filter(None, (loop, following, FINISH))))
+    def next_step(ctx: Context, _value: Any) -> str:
+        if _failed(ctx):
+            return FINISH
+        if loop and ctx.state.context.get(loop):
+            return loop
+        return following
+
+    return next_step
+
+
+def _steps() -> list[Step]:
+    steps = [REUSE]
+    for question in QUESTIONS:
+        steps.append(_step(question))
+        if question.kind == "platforms":
+            steps.append(EC_MORE)
+    names = [step.name for step in steps] + [FINISH]
+    return [
+        replace(step, next=_then(names[i + 1], "ec_more" if step is EC_MORE else None))
+        for i, step in enumerate(steps)
+    ]
+
+
+eligibility = Form(name="eligibility", steps=_steps(), on_enter=_enter, on_finish=_finish)
+
+
+def check_command(ctx: Context, _args: str) -> None:
+    """/check: the eligibility pre-check, from wherever the user is."""
+    ctx.state.context.pop("then", None)
+    ctx.go("eligibility")
