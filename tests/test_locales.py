@@ -47,6 +47,15 @@ class _Anything:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self
 
+    def __int__(self) -> int:
+        return 3
+
+    def __float__(self) -> float:
+        return 3.0
+
+    def __index__(self) -> int:
+        return 3
+
 
 @pytest.mark.parametrize("lang", ["ja", "zh"])
 def test_every_text_renders_in_its_language(lang):
