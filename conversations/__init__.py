@@ -1,6 +1,6 @@
 """The channel-neutral dialog core. Channels import from here; this package imports no channel."""
 
-from conversations import commands, menu
+from conversations import commands, faq, menu
 from conversations.context import Context, Services
 from conversations.engine import Dialog, UserKey
 from conversations.events import FileRef, Inbound, Option, Outbound, Reply
@@ -38,4 +38,5 @@ def build_registry() -> Registry:
     registry.add_flow(menu.menu)
     registry.add_flow(menu.language)
     commands.register(registry)
+    faq.register(registry)
     return registry
