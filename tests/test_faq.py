@@ -22,6 +22,58 @@ SOURCES = load_sources()
 ENTRIES = entry_ids(SOURCES["ja"])
 
 
+# Every rule of RULES.md and every practical point of the call that issue 9 lists, with its entry.
+COVERAGE = {
+    "E1": "who_may_apply",
+    "E2": "products",
+    "E3": "ec_store",
+    "E4": "cross_border",
+    "E5": "distribution",
+    "E6": "samples",
+    "E7": "materials",
+    "E8": "shipping_days",
+    "E9": "sales_data",
+    "E10": "ip",
+    "E11": "export_control",
+    "E12": "surveys",
+    "E13": "publication",
+    "E14": "jetro_decides",
+    "P1": "priority",
+    "P2": "other_events",
+    "A1": "trademark",
+    "A2": "agents",
+    "A3": "sample_liability",
+    "SME-1..4": "sme",
+    "MID-1": "mid_tier",
+    "MID-2": "mid_tier",
+    "large": "large_company",
+    "organiser": "about",
+    "fee": "fee",
+    "costs": "costs",
+    "commissions": "commission",
+    "period": "period",
+    "deadline": "deadline",
+    "early closing": "early_closing",
+    "capacity": "capacity",
+    "one product": "one_product",
+    "one track": "one_track",
+    "tracks": "tracks",
+    "kol track": "kol_track",
+    "group-buying track": "group_track",
+    "platforms": "platforms",
+    "sample address": "sample_shipping",
+    "how to apply": "how_to_apply",
+    "contact": "contact",
+    "rights to content": "content_rights",
+    "cancellation": "cancellation",
+    "liability": "liability",
+    "selection withdrawn": "selection_cancelled",
+    "no transfer": "no_transfer",
+    "after selection": "after_selection",
+    "data use": "data_use",
+}
+
+
 def labelled() -> list[tuple[str, str, str]]:
     data = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))
     return [(lang, entry, question) for lang in LANGUAGES for entry, question in data[lang]]
@@ -50,6 +102,13 @@ def test_every_answer_renders_from_the_programme_in_both_languages(programme):
             text = texts.render(lang, f"faq.entries.{entry}.answer")
             assert text and "{" not in text and "None" not in text, (programme, lang, entry)
             assert len(text.encode()) < 1500, (lang, entry)  # fits a WeChat passive reply with room
+
+
+def test_every_rule_and_practical_point_has_an_entry_and_a_test_question():
+    asked = {entry for _, entry, _ in labelled()}
+    for fact, entry in COVERAGE.items():
+        assert entry in ENTRIES, fact
+        assert entry in asked, f"no test question for {fact} ({entry})"
 
 
 def test_question_set_is_large_enough_labelled_with_real_entries_and_not_copied():

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from bot.wiring import App
-from conversations import Form, Inbound, Invalid, Step, Texts
+from conversations import Form, Inbound, Invalid, Step, Texts, UserKey
 from conversations.context import Context
 from conversations.faq import CONFIDENT, default_index
 from storage import dialog as store
@@ -96,6 +96,16 @@ def test_a_question_as_the_very_first_message_is_answered_then_the_welcome(app):
         < ご質問を文章でお送りください
         """,
     )
+
+
+def test_a_question_instead_of_the_language_choice_is_answered_then_the_menu(app):
+    key = UserKey("console", "greeted")
+    greeting = app.dialog.greet(key)
+    assert "ご利用の言語をお選びください" in greeting.messages[0].text
+    reply = app.dialog.handle(key, Inbound(text="KOLとKOCの違いは何ですか？"))
+    text = "\n".join(m.text for m in reply.messages)
+    assert "【KOLとKOCの違い】" in text and "ご用件をお選びください" in text
+    assert "ご利用の言語" not in text
 
 
 def test_a_first_question_in_chinese_is_answered_in_chinese(app):

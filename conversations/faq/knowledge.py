@@ -31,18 +31,22 @@ def entry_ids(sources: Mapping[str, str]) -> list[str]:
     ]
 
 
-def build_index(root: Path | None = None) -> Index:
-    """Index every entry over both languages (no network, nothing downloaded)."""
-    sources = load_sources(root)
-    documents: dict[str, list[tuple[str, float]]] = {}
+def documents(sources: Mapping[str, Mapping[str, str]]) -> dict[str, list[tuple[str, float]]]:
+    """Each entry's weighted texts in both languages, Jinja stripped, from the template sources."""
+    docs: dict[str, list[tuple[str, float]]] = {}
     for entry in entry_ids(sources[LANGUAGES[0]]):
         parts: list[tuple[str, float]] = []
         for lang in LANGUAGES:
             for field, weight in WEIGHTS.items():
                 text = sources[lang].get(f"{PREFIX}{entry}.{field}", "")
                 parts.append((_JINJA.sub(" ", text), weight))
-        documents[entry] = parts
-    return Index(documents)
+        docs[entry] = parts
+    return docs
+
+
+def build_index(root: Path | None = None) -> Index:
+    """Index every entry over both languages (no network, nothing downloaded)."""
+    return Index(documents(load_sources(root)))
 
 
 @cache
@@ -60,4 +64,4 @@ def answer(ctx: Context, entry: str) -> str:
     return ctx.t("faq.ui.answer", title=title(ctx, entry), answer=ctx.t(f"{PREFIX}{entry}.answer"))
 
 
-__all__ = ["Index", "Match", "answer", "build_index", "default_index", "entry_ids", "title"]
+__all__ = ["Index", "Match", "answer", "build_index", "default_index", "documents", "entry_ids", "title"]
