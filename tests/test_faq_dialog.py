@@ -186,6 +186,9 @@ def test_ordinary_answers_are_not_taken_for_questions(tiny):
         > 可以
         < 请从选项中选择
         <! 【
+        > 是？
+        < 请从选项中选择
+        <! 无法准确判断
         > 是
         < 请用数字输入计划的数量
         > 二十
@@ -330,7 +333,7 @@ def test_a_new_question_typed_at_the_not_sure_options_is_matched(tiny):
     )
 
 
-def test_a_question_too_long_for_the_ask_step_is_refused_politely(app):
+def test_a_question_too_long_or_a_bare_number_at_the_ask_step_is_refused_politely(app):
     play(
         CoreChat(app),
         f"""
@@ -339,5 +342,8 @@ def test_a_question_too_long_for_the_ask_step_is_refused_politely(app):
         > {"長" * 600}
         < 500文字以内でお書きください
         < ご質問を文章でお送りください
+        > ２
+        < 番号ではなく、ご質問を文章でお書きください
+        <! 確実には判断できませんでした
         """,
     )

@@ -10,6 +10,7 @@ The user's question and its two closest topics wait in `ctx.state.context["faq"]
 from __future__ import annotations
 
 import logging
+import unicodedata
 from typing import Any
 
 from conversations.context import Context
@@ -64,6 +65,8 @@ def _start(ctx: Context) -> str | None:
 def _read_question(_ctx: Context, text: str) -> str:
     if len(text) > MAX_QUESTION:
         raise Invalid("faq.ui.too_long", limit=MAX_QUESTION)
+    if unicodedata.normalize("NFKC", text).rstrip(".)").isdigit():
+        raise Invalid("faq.ui.words_please")  # a number from an earlier menu, not a question
     return text
 
 

@@ -24,8 +24,8 @@ _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789"
 
 
 def _answers_current_step(ctx: Context, inbound: Inbound) -> bool:
-    """A number, or one of the current question's options typed out: an answer, not a question."""
-    text = inbound.text.strip()
+    """A number, or one of the current question's options typed out ("はい？" too): an answer."""
+    text = inbound.text.strip().rstrip("?？")
     if text.translate(_FULLWIDTH_DIGITS).rstrip(".)．").isdigit():
         return True
     flow_name, step_name = ctx.here
@@ -40,7 +40,7 @@ def _answers_current_step(ctx: Context, inbound: Inbound) -> bool:
     if not values:
         return False
     try:
-        read_choice(ctx, f"{flow_name}.{step_name}", values, step.labels, inbound)
+        read_choice(ctx, f"{flow_name}.{step_name}", values, step.labels, Inbound(text=text))
     except Invalid:
         return False
     return True

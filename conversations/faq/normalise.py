@@ -51,7 +51,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "syn_commission": _variants("佣金|手数料|コミッション|提成|抽成|分成|返佣|マージン|commission"),
     "syn_sample": _variants("样品|サンプル|样本|试用装|小样|试用品|试供品|sample|samples"),
     "syn_kol": _variants("kol|koc|kols|kocs|インフルエンサー|网红|达人|博主|主播|带货|大v"),
-    "syn_fee": _variants("参加費|报名费|参加料|出展料|出品料|申込費|申込料|收费|参与费"),
+    "syn_fee": _variants("参加費|报名费|参加料|出展料|出品料|申込費|申込料|收费|参与费|fee|fees"),
     "syn_deadline": _variants("締め切り|締めきり|締切|しめきり|〆切|截止|デッドライン|deadline"),
     "syn_trademark": _variants("商標|トレードマーク|trademark"),
     "syn_crossborder": _variants("越境ec|跨境电商|跨境|越境|直邮|直送"),
