@@ -1,6 +1,6 @@
 """The channel-neutral dialog core. Channels import from here; this package imports no channel."""
 
-from conversations import commands, menu
+from conversations import commands, faq, menu
 from conversations.context import Context, Services
 from conversations.eligibility import register as register_eligibility
 from conversations.engine import Dialog, UserKey
@@ -40,4 +40,5 @@ def build_registry() -> Registry:
     registry.add_flow(menu.language)
     commands.register(registry)
     register_eligibility(registry)
+    faq.register(registry)
     return registry
