@@ -38,4 +38,7 @@ def build_registry() -> Registry:
     registry.add_flow(menu.menu)
     registry.add_flow(menu.language)
     commands.register(registry)
+    from conversations import application
+
+    application.register(registry)
     return registry
