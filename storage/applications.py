@@ -106,6 +106,11 @@ _SUBMIT = (
         submitted_at=bindparam("b_now"),
     )
 )
+_MOVE = (
+    update(_apps)
+    .where(_apps.c.id == bindparam("b_aid"), _apps.c.status == bindparam("b_from"))
+    .values(status=bindparam("b_to"), updated_at=bindparam("b_now"))
+)
 _INSERT_HISTORY = insert(_history)
 _HISTORY = select(_history).where(_history.c.application_id == bindparam("aid")).order_by(_history.c.id)
 _REACHED = (
@@ -221,6 +226,31 @@ def submit(
         raise LookupError(f"application {application_id} is not a draft")
     set_last_reference(conn, programme, number, now)
     add_history(conn, application_id, at=now, actor=actor, from_status=DRAFT, to_status=SUBMITTED)
+
+
+def move(
+    conn: Connection,
+    application_id: int,
+    *,
+    from_status: str,
+    to_status: str,
+    actor: str,
+    now: datetime,
+    note: str | None = None,
+) -> bool:
+    """One move of the status with its history row; False when the status was no longer `from_status`.
+
+    Which moves are allowed, and who may make them, is the status machine's business (staff issue).
+    """
+    result = conn.execute(
+        _MOVE, {"b_aid": application_id, "b_from": from_status, "b_to": to_status, "b_now": now}
+    )
+    if result.rowcount != 1:
+        return False
+    add_history(
+        conn, application_id, at=now, actor=actor, from_status=from_status, to_status=to_status, note=note
+    )
+    return True
 
 
 # -- history --------------------------------------------------------------------------------------

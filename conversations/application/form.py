@@ -17,7 +17,7 @@ from conversations.application.summary import editable, render, shown
 from conversations.application.validators import clean
 from conversations.context import Context
 from conversations.events import Inbound, Option
-from conversations.flow import HANDLED, SKIP_WORDS, Form, Invalid, Step, targets
+from conversations.flow import FINISH, HANDLED, SKIP_WORDS, Form, Invalid, Step, targets
 from storage.applications import submitted_for_user
 
 NAME = "application"
@@ -29,8 +29,9 @@ class ApplicationForm(Form):
         step = self.step(ctx.state.step)
         variables = step.question_vars(ctx) if step.question_vars else {}
         text = ctx.t(step.question, **variables)
-        if step.name in _DATA and ctx.answers.get(step.name) is not None:
-            text += "\n" + ctx.t("core.current_answer", value=shown(ctx, step.name, ctx.answers[step.name]))
+        current = ctx.answers.get(step.name)
+        if step.name in _DATA and (current is not None or (step.optional and step.name in ctx.answers)):
+            text += "\n" + ctx.t("core.current_answer", value=shown(ctx, step.name, current))
         if step.optional:
             text += "\n" + ctx.t("core.skip_hint")
         values = step.choices(ctx)
@@ -119,6 +120,11 @@ def _back_to_summary(_ctx: Context, _value: Any) -> str:
     return "summary"
 
 
+@targets("summary", FINISH)
+def _after_confirm(_ctx: Context, _choice: str) -> str:
+    return "summary"  # for the diagram: `_confirmed` submits, or returns to the summary
+
+
 def _confirmed(ctx: Context, choice: str) -> str | None:
     if choice != "submit":
         return "summary"
@@ -156,6 +162,7 @@ application = ApplicationForm(
             labels="application.confirm.options",
             field="",
             on_answer=_confirmed,
+            next=_after_confirm,
         ),
     ],
 )

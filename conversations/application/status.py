@@ -1,14 +1,14 @@
 """/status (the application's status, what happens next, what is due, in the company's language)
 and /apply.
 
-Due dates: the samples are due `samples.samples_due_days` after acceptance (the history row of
-the move to `accepted`), the sales data `sales_data_due_days` after the promotion ends; staff may
-set either per application in `applications.meta` ("samples_due", "sales_data_due", ISO 8601).
+Due dates come from the programme file: the samples `dates.samples_due_days` after acceptance (the
+history row of the move to `accepted`), the sales data `dates.sales_data_due_days` after the
+promotion ends (its planned end, or the move to `promotion_ended` when that came later).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from conversations.application.common import zone
@@ -18,25 +18,15 @@ from conversations.registry import Registry
 from storage.applications import ApplicationRow, applications_for_user, reached_at
 
 
-def _override(row: ApplicationRow, key: str) -> datetime | None:
-    value = row.meta.get(key)
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def due_dates(ctx: Context, row: ApplicationRow) -> dict[str, Any]:
     dates = ctx.programme.dates
-    samples_due = _override(row, "samples_due")
-    if samples_due is None and row.status == "accepted":
+    samples_due = None
+    if row.status == "accepted":
         accepted = reached_at(ctx.conn, row.id, "accepted")
         samples_due = accepted + timedelta(days=dates.samples_due_days) if accepted else None
     ended = reached_at(ctx.conn, row.id, "promotion_ended") if row.status == "promotion_ended" else None
-    sales_data_due = _override(row, "sales_data_due") or (
-        max(ended or dates.promotion_end, dates.promotion_end) + timedelta(days=dates.sales_data_due_days)
+    sales_data_due = max(ended or dates.promotion_end, dates.promotion_end) + timedelta(
+        days=dates.sales_data_due_days
     )
     return {
         "deadline": dates.deadline,

@@ -18,9 +18,11 @@ def display(texts: Texts, lang: str, name: str, value: Any) -> str:
     if kind == "bool":
         return texts.render(lang, f"core.options.{'yes' if value else 'no'}")
     if kind == "choice":
-        return texts.render(lang, f"application.options.{name}.{value}")
+        key = f"application.options.{name}.{value}"
+        return texts.render(lang, key) if texts.has(key, lang) else str(value)
     if kind == "platforms":
-        labels = [texts.render(lang, f"application.options.ec_platforms.{item}") for item in value]
+        keys = {item: f"application.options.ec_platforms.{item}" for item in value}
+        labels = [texts.render(lang, k) if texts.has(k, lang) else str(item) for item, k in keys.items()]
         return "、".join(labels)
     if kind == "yen":
         return format_yen(value, lang)
