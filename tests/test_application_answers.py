@@ -286,3 +286,23 @@ def test_the_verdict_and_profile_answers_are_not_asked_again(app):
     """,
     )
     assert "E1" not in answers[0] and VERDICT["eligible"] is True
+
+
+def test_language_switched_mid_form_keeps_the_answers(app):
+    prechecked(app)
+    play(
+        CoreChat(app),
+        """
+        > /apply
+        > 株式会社さくら食品
+        > /lang zh
+        < 接下来将使用中文为您服务
+        < 如有公司的中文或英文名称
+        > 跳过
+        < 请输入贵公司的日本法人编号
+        > /back
+        > /back
+        < 请输入公司名称（日文正式名称）
+        < （您目前的回答：株式会社さくら食品）
+    """,
+    )

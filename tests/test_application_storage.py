@@ -110,3 +110,10 @@ def test_storage_primitives(app, clock):
             company_name=None,
             now=now,
         )
+
+
+def test_references_carry_the_programme_prefix():
+    from conversations.application.submit import reference_for
+
+    assert reference_for("JM25", 42) == "JM25-0042"
+    assert reference_for("DEMO", 150) == "DEMO-0150"
