@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from bot.config import Settings, load_settings
+from bot.forms import write_application_form
 from bot.programme import Programme, load_programme
 from conversations import Dialog, Registry, Services, Texts, build_registry
 from storage.db import make_engine, upgrade
@@ -50,6 +51,12 @@ def build_app(
         upgrade(engine)
     registry = build_registry()
     services = Services(
-        programme=programme, texts=texts, clock=clock, registry=registry, staff=settings.staff_accounts
+        programme=programme,
+        texts=texts,
+        clock=clock,
+        registry=registry,
+        staff=settings.staff_accounts,
+        # what the application form needs from outside the core: where files go, how .xlsx is laid out
+        options={"files_dir": settings.files_dir, "form_writer": write_application_form},
     )
     return App(settings, programme, texts, engine, registry, services, Dialog(engine, services))

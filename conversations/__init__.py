@@ -39,6 +39,9 @@ def build_registry() -> Registry:
     registry.add_flow(menu.menu)
     registry.add_flow(menu.language)
     commands.register(registry)
+    from conversations import application
+
     register_eligibility(registry)
+    application.register(registry)
     faq.register(registry)
     return registry

@@ -100,6 +100,9 @@ def _number(core: str, original: str) -> Decimal:
     return total + section + (pending or 0)
 
 
+_NUMERAL = re.compile(r"[0-9一二三四五六七八九十百千〇零两壱弐参壹贰叁肆伍陆柒捌玖拾佰仟]")
+
+
 def _strip(text: str) -> tuple[str, bool]:
     """Labels, "about", and a leading minus; returns the rest and whether it was negative."""
     text = _LABEL.sub("", text)
@@ -128,6 +131,8 @@ def parse_yen(text: str) -> int:
     if _FOREIGN.search(core):
         raise ParseError("currency", text)
     core, negative = _strip(core)
+    if not _NUMERAL.search(core):
+        raise ParseError("not_a_number", text)  # "億円" or "万" alone is a unit, not an amount
     try:
         value = _number(core, text)
     except InvalidOperation:

@@ -56,6 +56,11 @@ class _Anything:
     def __index__(self) -> int:
         return 3
 
+    def __format__(self, spec: str) -> str:
+        if "%" in spec:
+            return format(datetime(2026, 1, 30, 12, tzinfo=UTC), spec)
+        return format(3, spec)
+
 
 @pytest.mark.parametrize("lang", ["ja", "zh"])
 def test_every_text_renders_in_its_language(lang):

@@ -1,0 +1,168 @@
+"""The application form: its steps (fields.py), the summary with editing, the explicit confirm.
+
+`ApplicationForm` adds to the generic form what this one needs: answers shown as words (yes/no,
+labels, amounts with units), yes/no stored as JSON booleans (DESIGN.md's profile values),
+"skip" refused for required fields, and the draft row saved after every answer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conversations.application import drafts, intake
+from conversations.application.common import to_menu, zone
+from conversations.application.fields import BOOLEANS, FIELDS, NAMES, open_fields
+from conversations.application.submit import submit
+from conversations.application.summary import editable, render, shown
+from conversations.application.validators import clean
+from conversations.context import Context
+from conversations.events import Inbound, Option
+from conversations.flow import FINISH, HANDLED, SKIP_WORDS, Form, Invalid, Step, targets
+from storage.applications import submitted_for_user
+
+NAME = "application"
+_DATA = frozenset(NAMES)
+
+
+class ApplicationForm(Form):
+    def ask(self, ctx: Context) -> None:
+        step = self.step(ctx.state.step)
+        variables = step.question_vars(ctx) if step.question_vars else {}
+        text = ctx.t(step.question, **variables)
+        current = ctx.answers.get(step.name)
+        if step.name in _DATA and (current is not None or (step.optional and step.name in ctx.answers)):
+            text += "\n" + ctx.t("core.current_answer", value=shown(ctx, step.name, current))
+        if step.optional:
+            text += "\n" + ctx.t("core.skip_hint")
+        values = step.choices(ctx)
+        if values:
+            ctx.state.context["options"] = values
+        options = [Option(value, ctx.t(f"{step.labels}.{value}")) for value in values]
+        ctx.say_text(text, options, f"{self.name}.{step.name}")
+
+    def read(self, ctx: Context, step: Step, inbound: Inbound) -> Any:
+        said = inbound.text.strip().lower()
+        if step.name in _DATA and not step.optional and inbound.option is None and said in SKIP_WORDS:
+            raise Invalid("application.invalid.required")
+        value = super().read(ctx, step, inbound)
+        if step.name in BOOLEANS:
+            return value == "yes"
+        return value
+
+    def answer(self, ctx: Context, step: Step, value: Any) -> None:
+        super().answer(ctx, step, value)
+        if step.name in _DATA:
+            drafts.save(ctx)
+
+
+def _explain_verdict(ctx: Context, verdict: dict[str, Any]) -> None:
+    reasons = "\n".join(
+        ctx.t("application.verdict_reason", rule=rule, condition=ctx.t(f"application.rules.{rule}"))
+        if ctx.services.texts.has(f"application.rules.{rule}")
+        else f"・{rule}"
+        for rule in verdict.get("failed") or []
+    )
+    ctx.say("application.not_eligible", reasons=reasons)
+
+
+def on_enter(ctx: Context) -> str | None:
+    """Refuse what cannot be taken, run the pre-check first when it exists, then start or resume."""
+    first = submitted_for_user(ctx.conn, ctx.user.id, ctx.programme.id)
+    if first is not None:
+        intake.tell_existing(ctx, first, same_user=True)
+        to_menu(ctx)
+        return HANDLED
+    refused = intake.refusal(ctx)
+    if refused is not None:
+        intake.say(ctx, refused)
+        to_menu(ctx)
+        return HANDLED
+    if ctx.services.registry.has_flow("eligibility") and "eligibility_verdict" not in ctx.answers:
+        ctx.state.context["then"] = NAME
+        ctx.say("application.eligibility_first")
+        ctx.go("eligibility")
+        return HANDLED
+    verdict = ctx.answers.get("eligibility_verdict")
+    if isinstance(verdict, dict) and verdict.get("eligible") is False:
+        _explain_verdict(ctx, verdict)
+        to_menu(ctx)
+        return HANDLED
+    if drafts.start(ctx):
+        ctx.say("application.resume", remaining=len(open_fields(ctx.answers)))
+    else:
+        ctx.say("application.start", deadline=ctx.programme.dates.deadline, zone=zone(ctx))
+    return None
+
+
+@targets("confirm", "edit")
+def _after_summary(_ctx: Context, choice: str) -> str:
+    return "confirm" if choice == "confirm" else "edit"
+
+
+def _field_number(ctx: Context, text: str) -> str:
+    names = editable(ctx.answers)
+    digits = clean(text).rstrip(".)．番")
+    if digits.isdigit() and 1 <= int(digits) <= len(names):
+        return names[int(digits) - 1]
+    raise Invalid("application.invalid.field_number", count=len(names))
+
+
+def _edit(ctx: Context, name: str) -> str:
+    """Go to the field; its answer leads back to the summary (every later field is answered)."""
+    ctx.state.back_stack.append([NAME, "summary"])
+    ctx.move(NAME, name, remember=False)
+    ctx.ask_again()
+    return HANDLED
+
+
+@targets("summary")
+def _back_to_summary(_ctx: Context, _value: Any) -> str:
+    return "summary"
+
+
+@targets("summary", FINISH)
+def _after_confirm(_ctx: Context, _choice: str) -> str:
+    return "summary"  # for the diagram: `_confirmed` submits, or returns to the summary
+
+
+def _confirmed(ctx: Context, choice: str) -> str | None:
+    if choice != "submit":
+        return "summary"
+    submit(ctx)
+    return HANDLED
+
+
+application = ApplicationForm(
+    name=NAME,
+    on_enter=on_enter,
+    steps=[
+        *FIELDS,
+        Step(
+            "summary",
+            "application.summary.question",
+            options=("confirm", "edit"),
+            labels="application.summary.options",
+            field="",
+            next=_after_summary,
+            question_vars=lambda ctx: {"summary": render(ctx)},
+        ),
+        Step(
+            "edit",
+            "application.edit.question",
+            parse=_field_number,
+            field="",
+            on_answer=_edit,
+            next=_back_to_summary,
+            question_vars=lambda ctx: {"count": len(editable(ctx.answers))},
+        ),
+        Step(
+            "confirm",
+            "application.confirm.question",
+            options=("submit", "review"),
+            labels="application.confirm.options",
+            field="",
+            on_answer=_confirmed,
+            next=_after_confirm,
+        ),
+    ],
+)

@@ -1,0 +1,67 @@
+"""Intake rules from the programme file (RULES.md "capacity", "deadline"): when an application can
+be started or submitted, and the one-application-per-company rule.
+
+- not before `dates.intake_opens`, not after `dates.deadline` (stated with its time zone);
+- not after staff closed intake (the `kv` row `intake_closed:<programme>`);
+- not once `capacity` companies hold a place (every application but drafts and withdrawals);
+- one application per company (its corporate number; a Chinese subsidiary gives its Japanese
+  parent's), one track, once: a second attempt is told the state of the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from conversations.application.common import to_menu, zone
+from conversations.context import Context
+from conversations.flow import HANDLED
+from storage.applications import ApplicationRow, first_for_company, places_taken
+from storage.intake import intake_closed
+
+
+@dataclass(frozen=True)
+class Refusal:
+    key: str
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+def refusal(ctx: Context) -> Refusal | None:
+    """Why no application can be taken now, or None. At submission, call it under the intake lock."""
+    programme = ctx.programme
+    dates = programme.dates
+    if ctx.now < dates.intake_opens:
+        return Refusal("application.intake.not_open", {"opens": dates.intake_opens, "zone": zone(ctx)})
+    if ctx.now > dates.deadline:
+        return Refusal("application.intake.deadline_passed", {"deadline": dates.deadline, "zone": zone(ctx)})
+    if intake_closed(ctx.conn, programme.id):
+        return Refusal("application.intake.closed")
+    if places_taken(ctx.conn, programme.id) >= programme.capacity:
+        return Refusal("application.intake.full", {"capacity": programme.capacity})
+    return None
+
+
+def say(ctx: Context, refused: Refusal) -> None:
+    ctx.say(refused.key, **refused.variables)
+
+
+def tell_existing(ctx: Context, first: ApplicationRow, *, same_user: bool) -> None:
+    """The company applied already: say so, with the state of that application."""
+    ctx.say(
+        "application.already.own" if same_user else "application.already.company",
+        reference=first.reference or "",
+        status=ctx.t(f"core.status_names.{first.status}"),
+        track=ctx.t(f"core.tracks.{first.track}") if first.track else "",
+        submitted=first.submitted_at,
+    )
+
+
+def on_corporate_number(ctx: Context, number: str) -> str | None:
+    """A second application by the same company (by corporate number) is refused at once."""
+    first = first_for_company(ctx.conn, ctx.programme.id, number)
+    if first is None:
+        return None
+    ctx.answers.pop("corporate_number", None)
+    tell_existing(ctx, first, same_user=first.user_id == ctx.user.id)
+    to_menu(ctx)
+    return HANDLED

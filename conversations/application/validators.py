@@ -1,0 +1,258 @@
+"""Checks of what companies type: pure functions returning the normalised value or raising BadValue.
+
+Each `BadValue` names its reason; `application.invalid.<reason>` is the text the company reads.
+Input is NFKC-normalised first, so full-width digits and letters (１２３, ＡＢＣ, ＠) are read
+as their ASCII forms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from urllib.parse import urlsplit
+
+from conversations import parsing
+
+
+class BadValue(ValueError):
+    """A value that cannot be taken; `reason` is the key of the explanation."""
+
+    def __init__(self, reason: str, **variables: Any) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.variables = variables
+
+
+def clean(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+_SEPARATORS = re.compile(r"[\s\-‐‑–—ー−_.・]")
+
+
+# -- company identifiers ------------------------------------------------------------------------
+def corporate_check_digit(base: str) -> int:
+    """The National Tax Agency's check digit of a 12-digit base number (法人番号の指定を行う際の規則)."""
+    total = sum(int(digit) * (1 if n % 2 else 2) for n, digit in enumerate(reversed(base), start=1))
+    return 9 - total % 9
+
+
+def corporate_number(text: str) -> str:
+    """法人番号: 13 digits, the first being the check digit of the other 12."""
+    digits = _SEPARATORS.sub("", clean(text))
+    if not re.fullmatch(r"\d{13}", digits):
+        raise BadValue("corporate_number_format")
+    if int(digits[0]) != corporate_check_digit(digits[1:]):
+        raise BadValue("corporate_number_check")
+    return digits
+
+
+USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, V, Z
+USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_check_char(body: str) -> str:
+    """The check character of the first 17 characters of a unified social credit code."""
+    total = sum(USCC_CHARS.index(char) * weight for char, weight in zip(body, USCC_WEIGHTS, strict=True))
+    return USCC_CHARS[(31 - total % 31) % 31]
+
+
+def uscc(text: str) -> str:
+    """统一社会信用代码: 18 characters of GB 32100-2015, the last one a check character (mod 31)."""
+    code = _SEPARATORS.sub("", clean(text)).upper()
+    if len(code) != 18 or any(char not in USCC_CHARS for char in code):
+        raise BadValue("uscc_format")
+    if code[17] != uscc_check_char(code[:17]):
+        raise BadValue("uscc_check")
+    return code
+
+
+def gtin_check_digit(body: str) -> int:
+    """GS1 mod-10 check digit: weights 3, 1, 3, … from the right of the body."""
+    total = sum(int(digit) * (3 if n % 2 == 0 else 1) for n, digit in enumerate(reversed(body)))
+    return (10 - total % 10) % 10
+
+
+def jan_code(text: str) -> str:
+    """JAN/EAN code: 8 or 13 digits with a GS1 check digit."""
+    digits = _SEPARATORS.sub("", clean(text))
+    if not re.fullmatch(r"\d{8}|\d{13}", digits):
+        raise BadValue("jan_format")
+    if int(digits[-1]) != gtin_check_digit(digits[:-1]):
+        raise BadValue("jan_check")
+    return digits
+
+
+# -- contact --------------------------------------------------------------------------------------
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
+)
+
+
+def email(text: str) -> str:
+    value = clean(text)
+    if len(value) > 254 or not _EMAIL.fullmatch(value):
+        raise BadValue("email")
+    local, _, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+_PHONE_PUNCTUATION = re.compile(r"[\s\-‐‑–—ー−.()/]")
+
+
+def phone(text: str) -> str:
+    """A Japanese or Chinese phone number, domestic or international (+81 / +86, or 0081 / 0086).
+
+    International numbers come back as +81… / +86… without the trunk 0; domestic ones as typed,
+    with hyphens as the only separator.
+    """
+    value = clean(text)
+    international = value.startswith(("+", "00"))
+    if international:
+        value = value.replace("(0)", "")
+    digits = _PHONE_PUNCTUATION.sub("", value)
+    if international:
+        digits = digits.removeprefix("+") if digits.startswith("+") else digits[2:]
+        if not digits.isdigit():
+            raise BadValue("phone")
+        country, rest = digits[:2], digits[2:].lstrip("0")
+        if country == "81" and re.fullmatch(r"[1-9]\d{8,9}", rest):
+            return f"+81{rest}"
+        if country == "86" and re.fullmatch(r"1[3-9]\d{9}|[2-9]\d{8,10}", rest):
+            return f"+86{rest}"
+        raise BadValue("phone")
+    if not digits.isdigit():
+        raise BadValue("phone")
+    if re.fullmatch(r"0\d{9,11}|1[3-9]\d{9}", digits):
+        return re.sub(r"-{2,}", "-", re.sub(r"[\s‐‑–—ー−.()/]", "-", value)).strip("-")
+    raise BadValue("phone")
+
+
+def url(text: str) -> str:
+    """A web address; `www.example.jp` is read as https://www.example.jp."""
+    value = clean(text)
+    if not re.match(r"(?i)https?://", value):
+        value = "https://" + value
+    if re.search(r"\s", value):
+        raise BadValue("url")
+    parts = urlsplit(value)
+    host = parts.hostname or ""
+    if parts.scheme.lower() not in ("http", "https") or not re.fullmatch(
+        r"(?:[A-Za-z0-9\u00a1-\uffff](?:[A-Za-z0-9\u00a1-\uffff-]{0,61}[A-Za-z0-9\u00a1-\uffff])?\.)+"
+        r"[A-Za-z\u00a1-\uffff]{2,63}",
+        host,
+    ):
+        raise BadValue("url")
+    return value
+
+
+_URL_IN_TEXT = re.compile(r"(?i)(?:https?://|www\.)[^\s、，,　]+")
+
+
+def urls_in(text: str) -> list[str]:
+    """Every web address in a text (product materials sent as links); none is BadValue."""
+    found = [url(match) for match in _URL_IN_TEXT.findall(clean(text))]
+    if not found:
+        raise BadValue("materials_none")
+    return found
+
+
+# -- amounts and counts ---------------------------------------------------------------------------
+_BIG_UNITS = {"兆": 10**12, "億": 10**8, "亿": 10**8, "万": 10**4, "萬": 10**4}
+_SMALL_UNITS = {"千": 1000, "仟": 1000, "百": 100, "佰": 100}
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def parse_number(text: str) -> Decimal:
+    """A number as people write it: 300,000,000 / 3億 / 3亿 / 5000万 / 50百万 / 3億5千万 / 1.5億."""
+    value = re.sub(r"[,\s]", "", clean(text))
+    if not value or not re.fullmatch(r"[\d.兆億亿万萬千仟百佰]+", value) or not value[0].isdigit():
+        raise BadValue("number")
+    total, group, current, pos = Decimal(0), Decimal(0), None, 0
+    while pos < len(value):
+        match = _NUMBER.match(value, pos)
+        if match:
+            if current is not None:
+                raise BadValue("number")
+            current = Decimal(match.group())
+            pos = match.end()
+            continue
+        char = value[pos]
+        if char in _SMALL_UNITS:
+            group += (Decimal(1) if current is None else current) * _SMALL_UNITS[char]
+        elif char in _BIG_UNITS:
+            group += Decimal(0) if current is None else current
+            total += (group or Decimal(1)) * _BIG_UNITS[char]
+            group = Decimal(0)
+        else:
+            raise BadValue("number")
+        current = None
+        pos += 1
+    return total + group + (current or Decimal(0))
+
+
+def parse_yen(text: str) -> int:
+    """An amount in yen ("3億円", "5000万円", "300,000,000", "3亿日元", "50百万円"): the shared reader."""
+    try:
+        amount = parsing.parse_yen(text)
+    except parsing.ParseError:
+        raise BadValue("yen") from None
+    if amount < 1:
+        raise BadValue("yen")
+    return amount
+
+
+def parse_headcount(text: str) -> int:
+    """A number of people ("120人", "120名", "1,200"): the shared reader."""
+    try:
+        return parsing.parse_headcount(text)
+    except parsing.ParseError:
+        raise BadValue("headcount") from None
+
+
+_YUAN_MARKS = re.compile(r"(?i)^(?:¥|rmb|cny|人民币)|(?:元|块|rmb|cny|人民币)$")
+_NOT_YUAN = re.compile(r"(?i)円|日元|jpy|yen|\$|usd|美元")
+
+
+def price_cny(text: str) -> int | float:
+    """A retail price in yuan ("128", "128元", "¥128.50", "RMB 1,280"): more than 0, 2 decimals."""
+    value = clean(text)
+    if _NOT_YUAN.search(value):
+        raise BadValue("price_not_yuan")
+    for _ in range(2):
+        value = _YUAN_MARKS.sub("", value).strip()
+    value = value.replace(",", "")
+    if not re.fullmatch(r"\d+(?:\.\d{1,2})?", value):
+        raise BadValue("price")
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise BadValue("price") from None
+    if not 0 < amount < 10_000_000:
+        raise BadValue("price")
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+_COUNT_MARKS = re.compile(r"(?i)(?:個|个|件|点|本|袋|箱|units?|pcs)$")
+
+
+def sample_count(text: str, maximum: int = 10) -> int:
+    """How many samples: a whole number from 1 to `maximum` (E6: about 10 at most)."""
+    value = _COUNT_MARKS.sub("", clean(text)).strip()
+    if not value.isdigit():
+        raise BadValue("samples_number", maximum=maximum)
+    count = int(value)
+    if not 1 <= count <= maximum:
+        raise BadValue("samples_range", maximum=maximum)
+    return count
+
+
+def wechat_id(text: str) -> str:
+    """A WeChat ID: 6–20 letters, digits, _ or -, starting with a letter (older IDs: a QQ or phone number)."""
+    value = clean(text)
+    if re.fullmatch(r"[A-Za-z][-_A-Za-z0-9]{5,19}|\+?\d{5,15}", value):
+        return value
+    raise BadValue("wechat_id")
