@@ -58,6 +58,9 @@ class Channel(Protocol):
 def build_channels(app: App, runner: StepRunner) -> list[Channel]:
     """The channels that are configured (a channel is off without its token)."""
     channels: list[Channel] = []
+    from handlers import telegram
+
+    channels.extend(telegram.configured(app, runner))  # on when JAPANMALL_TELEGRAM_TOKEN is set
     return channels
 
 

@@ -1,0 +1,287 @@
+"""The Telegram channel: python-telegram-bot carries updates in and messages out; our core decides.
+
+PTB's Application runs with one handler that hands every update to `Dialog.handle` (no
+ConversationHandler, no persistence: the state lives in our database, DESIGN.md). Updates of
+different users run concurrently, each user's in order (`PerUserOrder`); the core claims
+"update:<update_id>" in the same transaction as the step, so an update delivered twice is
+acted on and answered once.
+
+Polling mode (JAPANMALL_TELEGRAM_MODE=polling, for development) runs PTB's Updater inside
+`japanmall serve`. Webhook mode serves `POST /telegram`: a request without the right
+`X-Telegram-Bot-Api-Secret-Token` gets 403; the update is processed before the response, so an
+update whose processing did not finish is sent again by Telegram (and not acted on twice).
+The webhook is registered, with its secret, when the server starts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from telegram import BotCommand, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from conversations import Inbound, Outbound, UserKey, normalise_language
+from handlers import telegram_files as files
+from handlers.telegram_limits import ChatRateLimiter, PerUserOrder
+from handlers.telegram_out import CHANNEL, TelegramOutbox
+from handlers.telegram_render import callback_key, decode_callback, send_outbound
+from storage import telegram_store as store
+
+if TYPE_CHECKING:
+    from bot.server import StepRunner
+    from bot.wiring import App
+
+log = logging.getLogger(__name__)
+
+COMMANDS = ("start", "help", "lang", "back", "cancel", "status", "apply", "check")
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
+MAX_BODY = 1024 * 1024  # an update is a few KiB; anything this large is not from Telegram
+STALE_STEP = "telegram.unknown_button"  # a button whose data we cannot read: the core calls it stale
+
+
+def build_application(app: App, *, polling: bool, limiter: ChatRateLimiter | None = None) -> Application:
+    api = app.settings.telegram_api_url.rstrip("/")
+    builder = (
+        ApplicationBuilder()
+        .token(app.settings.telegram_token or "")
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .rate_limiter(limiter or ChatRateLimiter())
+        .concurrent_updates(PerUserOrder())
+        .job_queue(None)  # reminders are rows in our database, never PTB's in-memory jobs
+    )
+    if not polling:
+        builder = builder.updater(None)
+    return builder.build()
+
+
+class TelegramChannel:
+    name = CHANNEL
+
+    def __init__(
+        self,
+        app: App,
+        runner: StepRunner,
+        *,
+        limiter: ChatRateLimiter | None = None,
+        poll_timeout: float = 10.0,
+        file_limit: int = files.MAX_FILE_BYTES,
+    ) -> None:
+        settings = app.settings
+        if not settings.telegram_token:
+            raise ValueError("JAPANMALL_TELEGRAM_TOKEN is not set")
+        self.app = app
+        self.runner = runner
+        self.webhook = settings.telegram_mode == "webhook"
+        if self.webhook and not (settings.telegram_webhook_secret and settings.telegram_webhook_url):
+            raise ValueError("webhook mode needs JAPANMALL_TELEGRAM_WEBHOOK_SECRET and _WEBHOOK_URL")
+        self.poll_timeout = poll_timeout
+        self.file_limit = file_limit
+        self.application = build_application(app, polling=not self.webhook, limiter=limiter)
+        self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.outbox = TelegramOutbox(app, runner, self.application.bot)
+
+    # -- the server's side: routes and lifecycle ---------------------------------------------
+    def routes(self) -> list[BaseRoute]:
+        return [Route("/telegram", self._webhook, methods=["POST"])] if self.webhook else []
+
+    async def start(self) -> None:
+        application, settings = self.application, self.app.settings
+        await application.initialize()  # getMe: a wrong token or API URL stops start-up here
+        await self._publish_commands()
+        if self.webhook:
+            await application.bot.set_webhook(
+                settings.telegram_webhook_url or "",
+                secret_token=settings.telegram_webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            assert application.updater is not None
+            await application.updater.start_polling(
+                timeout=self.poll_timeout, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=3
+            )
+        await application.start()
+        log.info("telegram channel started (%s)", "webhook" if self.webhook else "polling")
+
+    async def stop(self) -> None:
+        application = self.application
+        if application.updater is not None and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+        await application.shutdown()
+
+    async def _publish_commands(self) -> None:
+        texts = self.app.texts
+
+        def described(lang: str) -> list[BotCommand]:
+            return [BotCommand(name, texts.render(lang, f"telegram.commands.{name}")) for name in COMMANDS]
+
+        bilingual = [
+            BotCommand(ja.command, f"{ja.description} / {zh.description}"[:256])
+            for ja, zh in zip(described("ja"), described("zh"), strict=True)
+        ]
+        try:
+            await self.application.bot.set_my_commands(bilingual)
+            for lang in ("ja", "zh"):
+                await self.application.bot.set_my_commands(described(lang), language_code=lang)
+        except TelegramError:
+            log.exception("telegram: could not publish the command list (the bot works without it)")
+
+    async def _webhook(self, request: Request) -> Response:
+        secret = (self.app.settings.telegram_webhook_secret or "").encode()
+        given = request.headers.get("x-telegram-bot-api-secret-token", "").encode()
+        if not hmac.compare_digest(given, secret):
+            log.warning("telegram webhook: request without the right secret refused")
+            return Response(status_code=403)
+        body = b""
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BODY:
+                return Response(status_code=413)
+        try:
+            update = Update.de_json(json.loads(body), self.application.bot)
+        except (ValueError, TypeError, KeyError):
+            return JSONResponse({"error": "not a Telegram update"}, status_code=400)
+        if update is None:
+            return JSONResponse({"error": "not a Telegram update"}, status_code=400)
+        # Processed before answering: what is not answered is sent again and then seen as a repeat.
+        processor = self.application.update_processor
+        await processor.process_update(update, self.application.process_update(update))
+        return Response(status_code=200)
+
+    # -- one update ---------------------------------------------------------------------------
+    async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        user, chat = update.effective_user, update.effective_chat
+        if update.my_chat_member is not None:
+            if user is not None and update.my_chat_member.new_chat_member.status == "kicked":
+                await self.outbox.mark_blocked(str(user.id))
+            return
+        if user is None or chat is None or chat.type != "private":
+            return  # the bot talks to companies in private chats only
+        key = UserKey(CHANNEL, str(user.id))
+        hint = user.language_code
+        message_key = f"update:{update.update_id}"
+        if update.callback_query is not None:
+            inbound = await self._tap(update)
+        elif update.message is not None:
+            inbound = await self._message(update, key, hint, message_key)
+        else:
+            return
+        if inbound is None:
+            return
+        reply = await self.runner.run(self.app.dialog.handle, key, inbound, message_key=message_key)
+        if reply.duplicate:
+            log.info("telegram update %s seen before: not answered again", update.update_id)
+            return
+        query = update.callback_query
+        if query is not None and query.message is not None:
+            with contextlib.suppress(BadRequest):  # BadRequest: it has no keyboard any more
+                await self.application.bot.edit_message_reply_markup(
+                    chat.id, query.message.message_id, reply_markup=None
+                )
+        await self._deliver(chat.id, key, reply.messages)
+
+    async def _tap(self, update: Update) -> Inbound:
+        query = update.callback_query
+        assert query is not None
+        with contextlib.suppress(TelegramError):  # too old to answer: the reply still follows
+            await query.answer()
+        hint = update.effective_user.language_code if update.effective_user else None
+        decoded = decode_callback(query.data or "")
+        if isinstance(decoded, str):
+            pair = await self.runner.run(store.recall_value, self.app.engine, callback_key(decoded))
+            if not pair:
+                log.warning("telegram: a button whose data is not known (%s)", decoded[:12])
+                return Inbound(option=decoded, option_step=STALE_STEP, language_hint=hint)
+            decoded = (pair.get("step"), pair["value"])
+        step, value = decoded
+        return Inbound(option=value, option_step=step, language_hint=hint)
+
+    async def _message(
+        self, update: Update, key: UserKey, hint: str | None, message_key: str
+    ) -> Inbound | None:
+        message = update.message
+        assert message is not None
+        item = files.incoming(message)
+        if item is None:
+            if message.text is not None:
+                return Inbound(text=message.text, language_hint=hint)
+            await self._answer_here(update, key, hint, message_key, "telegram.unsupported")
+            return None
+        if await self.runner.run(store.seen, self.app.engine, CHANNEL, message_key):
+            return None  # a repeat: do not fetch the file again
+        megabytes = round(self.file_limit / 1024 / 1024)
+        if files.too_large(item, self.file_limit):
+            size_mb = f"{(item.size or 0) / 1024 / 1024:.1f}"
+            await self._answer_here(
+                update, key, hint, message_key, "telegram.file_too_large", size_mb=size_mb, limit_mb=megabytes
+            )
+            return None
+        folder = Path(self.app.settings.files_dir) / "telegram" / key.user
+        try:
+            ref = await files.download(self.application.bot, item, folder, self.file_limit)
+        except (TelegramError, OSError):
+            log.exception("telegram: file of update %s not fetched", update.update_id)
+            await self._answer_here(update, key, hint, None, "telegram.file_failed")
+            return None
+        if ref is None:
+            await self._answer_here(
+                update, key, hint, message_key, "telegram.file_too_large", size_mb="?", limit_mb=megabytes
+            )
+            return None
+        return Inbound(text=message.caption or "", file=ref, language_hint=hint)
+
+    async def _answer_here(
+        self,
+        update: Update,
+        key: UserKey,
+        hint: str | None,
+        message_key: str | None,
+        text_key: str,
+        **variables: Any,
+    ) -> None:
+        """Answer without the core (a file we cannot take): in the user's language, once per update."""
+        language = await self.runner.run(store.user_language, self.app.engine, CHANNEL, key.user)
+        language = language or normalise_language(hint)
+        texts = self.app.texts
+        if language is None:
+            text = "\n\n".join(texts.render(lang, text_key, **variables) for lang in ("ja", "zh"))
+        else:
+            text = texts.render(language, text_key, **variables)
+        message = Outbound(text)
+        if message_key is not None:
+            payload = {"language": language or "ja", "messages": [message.to_json()]}
+            now = self.app.services.clock()
+            claimed = await self.runner.run(
+                store.claim_local_reply, self.app.engine, CHANNEL, message_key, payload, now
+            )
+            if not claimed:
+                return
+        assert update.effective_chat is not None
+        await self._deliver(update.effective_chat.id, key, (message,))
+
+    async def _deliver(
+        self, chat_id: int, key: UserKey, messages: tuple[Outbound, ...] | list[Outbound]
+    ) -> None:
+        try:
+            for message in messages:
+                await send_outbound(self.application.bot, chat_id, message, self.outbox.remember)
+        except Forbidden:
+            await self.outbox.mark_blocked(key.user)
+        except TelegramError:
+            log.exception("telegram: reply to user %s not delivered", key.user)
+
+
+def configured(app: App, runner: StepRunner) -> list[TelegramChannel]:
+    """The Telegram channel when JAPANMALL_TELEGRAM_TOKEN is set (for bot/server.py)."""
+    return [TelegramChannel(app, runner)] if app.settings.telegram_token else []
