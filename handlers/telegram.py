@@ -150,7 +150,7 @@ class TelegramChannel:
                 return Response(status_code=413)
         try:
             update = Update.de_json(json.loads(body), self.application.bot)
-        except (ValueError, TypeError, KeyError):
+        except Exception:  # whatever a client sends, never a 500
             return JSONResponse({"error": "not a Telegram update"}, status_code=400)
         if update is None:
             return JSONResponse({"error": "not a Telegram update"}, status_code=400)
@@ -220,24 +220,23 @@ class TelegramChannel:
             return None
         if await self.runner.run(store.seen, self.app.engine, CHANNEL, message_key):
             return None  # a repeat: do not fetch the file again
-        megabytes = round(self.file_limit / 1024 / 1024)
-        if files.too_large(item, self.file_limit):
-            size_mb = f"{(item.size or 0) / 1024 / 1024:.1f}"
-            await self._answer_here(
-                update, key, hint, message_key, "telegram.file_too_large", size_mb=size_mb, limit_mb=megabytes
-            )
-            return None
         folder = Path(self.app.settings.files_dir) / "telegram" / key.user
         try:
             ref = await files.download(self.application.bot, item, folder, self.file_limit)
+        except files.FileTooLarge as big:
+            await self._answer_here(
+                update,
+                key,
+                hint,
+                message_key,
+                "telegram.file_too_large",
+                size_mb=f"{big.size / 1024 / 1024:.1f}",
+                limit_mb=f"{self.file_limit / 1024 / 1024:g}",
+            )
+            return None
         except (TelegramError, OSError):
             log.exception("telegram: file of update %s not fetched", update.update_id)
             await self._answer_here(update, key, hint, None, "telegram.file_failed")
-            return None
-        if ref is None:
-            await self._answer_here(
-                update, key, hint, message_key, "telegram.file_too_large", size_mb="?", limit_mb=megabytes
-            )
             return None
         return Inbound(text=message.caption or "", file=ref, language_hint=hint)
 

@@ -51,16 +51,22 @@ def safe_name(name: str) -> str:
     return cleaned[-120:]
 
 
-def too_large(item: Incoming, limit: int = MAX_FILE_BYTES) -> bool:
-    return item.size is not None and item.size > limit
+class FileTooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(f"{size} bytes")
+        self.size = size
 
 
-async def download(bot: Bot, item: Incoming, folder: Path, limit: int = MAX_FILE_BYTES) -> FileRef | None:
-    """Fetch the file into `folder`; None when Telegram reports it over the limit after all."""
-    remote = await bot.get_file(item.file_id)
-    size = remote.file_size or item.size
+def check_size(size: int | None, limit: int = MAX_FILE_BYTES) -> None:
     if size is not None and size > limit:
-        return None
+        raise FileTooLarge(size)
+
+
+async def download(bot: Bot, item: Incoming, folder: Path, limit: int = MAX_FILE_BYTES) -> FileRef:
+    """Fetch the file into `folder`; FileTooLarge when it is (or turns out to be) over the limit."""
+    check_size(item.size, limit)
+    remote = await bot.get_file(item.file_id)
+    check_size(remote.file_size, limit)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{safe_name(item.unique_id)}-{safe_name(item.name)}"
     partial = target.with_name(target.name + ".part")
@@ -68,7 +74,7 @@ async def download(bot: Bot, item: Incoming, folder: Path, limit: int = MAX_FILE
     written = partial.stat().st_size
     if written > limit:
         partial.unlink(missing_ok=True)
-        return None
+        raise FileTooLarge(written)
     partial.replace(target)
     return FileRef(
         name=item.name,

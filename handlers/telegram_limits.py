@@ -2,9 +2,9 @@
 
 - `ChatRateLimiter` is PTB's `AIORateLimiter` (about 30 requests a second overall, 20 a minute per
   group, a 429's `retry_after` waited out for every request before a retry) with two additions:
-  about one message a second per private chat after a short burst (AIORateLimiter limits only
-  groups), and a cap on how long a 429 may make us wait: a longer `retry_after` fails the request
-  at once (`RetryTooLong`) instead of holding every send for minutes.
+  about one message a second per private chat after a burst of three (AIORateLimiter limits only
+  groups; Telegram tolerates short bursts), and a cap on how long a 429 may make us wait: a longer
+  `retry_after` fails the request at once (`RetryTooLong`) instead of holding every send for minutes.
 - `PerUserOrder` is a PTB update processor: updates of different users run concurrently, the
   updates of one user one after another in the order they arrived.
 """
@@ -27,6 +27,10 @@ MAX_RETRY_WAIT = 30.0  # seconds: a 429 asking for longer fails the request
 MAX_RETRIES = 2  # retries after a 429 (each waits retry_after + 0.1 s)
 CHAT_BURST = 3  # messages a private chat may get at once before the 1/s pace applies
 CHAT_RATE = 1.0  # messages a second per private chat
+# What counts as a message in a chat (edits and callback answers are not paced per chat).
+PACED = frozenset(
+    {"sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup", "copyMessage", "forwardMessage"}
+)
 
 
 class RetryTooLong(TelegramError):
@@ -97,7 +101,7 @@ class ChatRateLimiter(AIORateLimiter):
                     raise RetryTooLong(seconds) from exc
                 raise
 
-        chat = _private_chat(data.get("chat_id"))
+        chat = _private_chat(data.get("chat_id")) if endpoint in PACED else None
         pace = self._chat_limiter(chat) if chat is not None and self.chat_rate else contextlib.nullcontext()
         async with pace:
             return await super().process_request(bounded, args, kwargs, endpoint, data, rate_limit_args)

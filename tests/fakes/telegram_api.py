@@ -131,6 +131,10 @@ class FakeTelegram:
         with self._lock:
             self._blocked.add(chat_id)
 
+    def unblock(self, chat_id: int) -> None:
+        with self._lock:
+            self._blocked.discard(chat_id)
+
     # -- what a test reads --------------------------------------------------------------------
     def calls_of(self, method: str, chat_id: int | None = None, since: int = 0) -> list[Call]:
         with self._lock:
