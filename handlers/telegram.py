@@ -25,13 +25,14 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+from telegram.ext import ContextTypes, TypeHandler
 
 from conversations import Inbound, Outbound, UserKey, normalise_language
 from handlers import telegram_files as files
-from handlers.telegram_limits import ChatRateLimiter, PerUserOrder
+from handlers.telegram_app import ALLOWED_UPDATES, build_application, check_settings, publish_commands
+from handlers.telegram_limits import ChatRateLimiter
 from handlers.telegram_out import CHANNEL, TelegramOutbox
 from handlers.telegram_render import callback_key, decode_callback, send_outbound
 from storage import telegram_store as store
@@ -42,26 +43,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "lang", "back", "cancel", "status", "apply", "check")
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 MAX_BODY = 1024 * 1024  # an update is a few KiB; anything this large is not from Telegram
 STALE_STEP = "telegram.unknown_button"  # a button whose data we cannot read: the core calls it stale
-
-
-def build_application(app: App, *, polling: bool, limiter: ChatRateLimiter | None = None) -> Application:
-    api = app.settings.telegram_api_url.rstrip("/")
-    builder = (
-        ApplicationBuilder()
-        .token(app.settings.telegram_token or "")
-        .base_url(f"{api}/bot")
-        .base_file_url(f"{api}/file/bot")
-        .rate_limiter(limiter or ChatRateLimiter())
-        .concurrent_updates(PerUserOrder())
-        .job_queue(None)  # reminders are rows in our database, never PTB's in-memory jobs
-    )
-    if not polling:
-        builder = builder.updater(None)
-    return builder.build()
 
 
 class TelegramChannel:
@@ -76,18 +59,15 @@ class TelegramChannel:
         poll_timeout: float = 10.0,
         file_limit: int = files.MAX_FILE_BYTES,
     ) -> None:
-        settings = app.settings
-        if not settings.telegram_token:
-            raise ValueError("JAPANMALL_TELEGRAM_TOKEN is not set")
+        check_settings(app)
         self.app = app
         self.runner = runner
-        self.webhook = settings.telegram_mode == "webhook"
-        if self.webhook and not (settings.telegram_webhook_secret and settings.telegram_webhook_url):
-            raise ValueError("webhook mode needs JAPANMALL_TELEGRAM_WEBHOOK_SECRET and _WEBHOOK_URL")
+        self.webhook = app.settings.telegram_mode == "webhook"
         self.poll_timeout = poll_timeout
         self.file_limit = file_limit
         self.application = build_application(app, polling=not self.webhook, limiter=limiter)
         self.application.add_handler(TypeHandler(Update, self._on_update))
+        self.application.add_error_handler(self._on_error)
         self.outbox = TelegramOutbox(app, runner, self.application.bot)
 
     # -- the server's side: routes and lifecycle ---------------------------------------------
@@ -97,7 +77,7 @@ class TelegramChannel:
     async def start(self) -> None:
         application, settings = self.application, self.app.settings
         await application.initialize()  # getMe: a wrong token or API URL stops start-up here
-        await self._publish_commands()
+        await publish_commands(self.app, application)
         if self.webhook:
             await application.bot.set_webhook(
                 settings.telegram_webhook_url or "",
@@ -119,23 +99,6 @@ class TelegramChannel:
         if application.running:
             await application.stop()
         await application.shutdown()
-
-    async def _publish_commands(self) -> None:
-        texts = self.app.texts
-
-        def described(lang: str) -> list[BotCommand]:
-            return [BotCommand(name, texts.render(lang, f"telegram.commands.{name}")) for name in COMMANDS]
-
-        bilingual = [
-            BotCommand(ja.command, f"{ja.description} / {zh.description}"[:256])
-            for ja, zh in zip(described("ja"), described("zh"), strict=True)
-        ]
-        try:
-            await self.application.bot.set_my_commands(bilingual)
-            for lang in ("ja", "zh"):
-                await self.application.bot.set_my_commands(described(lang), language_code=lang)
-        except TelegramError:
-            log.exception("telegram: could not publish the command list (the bot works without it)")
 
     async def _webhook(self, request: Request) -> Response:
         secret = (self.app.settings.telegram_webhook_secret or "").encode()
@@ -160,6 +123,10 @@ class TelegramChannel:
         return Response(status_code=200)
 
     # -- one update ---------------------------------------------------------------------------
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("telegram update %s failed", update_id, exc_info=context.error)
+
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         user, chat = update.effective_user, update.effective_chat
         if update.my_chat_member is not None:
@@ -277,7 +244,7 @@ class TelegramChannel:
                 await send_outbound(self.application.bot, chat_id, message, self.outbox.remember)
         except Forbidden:
             await self.outbox.mark_blocked(key.user)
-        except TelegramError:
+        except (TelegramError, OSError):
             log.exception("telegram: reply to user %s not delivered", key.user)
 
 

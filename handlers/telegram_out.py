@@ -27,6 +27,7 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import ExtBot
 
 from conversations import Outbound
+from handlers.telegram_app import keep_library_logs_clean
 from handlers.telegram_limits import ChatRateLimiter
 from handlers.telegram_render import callback_key, send_outbound
 from storage import telegram_store as store
@@ -53,6 +54,7 @@ def make_bot(app: App, limiter: ChatRateLimiter | None = None) -> ExtBot:
     token = app.settings.telegram_token
     if not token:
         raise ValueError("JAPANMALL_TELEGRAM_TOKEN is not set")
+    keep_library_logs_clean(token)
     api = app.settings.telegram_api_url.rstrip("/")
     return ExtBot(
         token,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from conversations import Form, Step
+from conversations import FileRef, Form, Outbound, Step
 from handlers.telegram_limits import ChatRateLimiter
 from handlers.telegram_render import CALLBACK_LIMIT
 from tests.fakes.telegram_api import FakeTelegram
@@ -130,3 +130,20 @@ def test_a_button_that_no_process_knows_is_answered_as_stale(app, fake, served):
     answer = chat.exchange(callback_update(fake, chat.user_id, "ja", "~" + "0" * 32, message))
     assert "そのボタンは前の質問のものです" in answer
     assert "ご用件をお選びください" in answer
+
+
+def test_a_document_in_the_cores_reply_is_sent_with_senddocument(app, fake, served, tmp_path):
+    xlsx = tmp_path / "JM25-0042.xlsx"
+    xlsx.write_bytes(b"PK\x03\x04 workbook bytes")
+
+    def offer_form(ctx, _args):
+        ctx.send(Outbound("申込書をお送りします。", document=FileRef("JM25-0042.xlsx", path=str(xlsx))))
+
+    app.registry.add_command("form", offer_form)
+    chat = TelegramChat(app, fake, served.url)
+    chat.send("/start")
+    answer = chat.send("/form")
+    assert "申込書をお送りします。" in answer
+    assert "[JM25-0042.xlsx]" in answer
+    [doc] = fake.calls_of("sendDocument", chat_id=chat.user_id)
+    assert doc.files["document"] == ("JM25-0042.xlsx", xlsx.read_bytes())

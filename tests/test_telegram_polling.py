@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 
 import httpx
@@ -12,7 +17,7 @@ from conversations import Form, Step
 from handlers.telegram_limits import ChatRateLimiter
 from storage import dialog
 from storage.models import User
-from tests.fakes.telegram_api import BOT_ID, FakeTelegram
+from tests.fakes.telegram_api import BOT_ID, TOKEN, FakeTelegram
 from tests.fakes.telegram_chat import callback_update, message_update, serving, telegram_user
 
 
@@ -88,3 +93,41 @@ def test_a_user_who_blocks_the_bot_is_marked(app, fake):
                 return conn.execute(query).scalar_one()
 
         assert fake.wait_for(blocked) is not None
+
+
+def test_japanmall_serve_runs_polling_when_a_token_is_set_and_stops_cleanly_on_sigterm(
+    db_url, fake, tmp_path
+):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "JAPANMALL_DATABASE_URL": db_url,
+        "JAPANMALL_PROGRAMME": "demo",
+        "JAPANMALL_TELEGRAM_TOKEN": TOKEN,
+        "JAPANMALL_TELEGRAM_API_URL": fake.url,
+        "JAPANMALL_TELEGRAM_MODE": "polling",
+        "JAPANMALL_FILES_DIR": str(tmp_path / "files"),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        fake.wait_for(lambda: fake.calls_of("getUpdates"), timeout=30)
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json()
+        assert health["channels"] == ["telegram"]
+        update = message_update(fake, 6301, "zh-hans", text="/start")
+        fake.queue(update)
+        fake.wait_for(said(fake, 6301, "请选择您要办理的事项"))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=30)[0].decode()
+    # uvicorn re-raises the SIGTERM it handled once it has shut down, hence -15 as well as 0.
+    assert server.returncode in (0, -signal.SIGTERM), output
+    assert "Application shutdown complete" in output and "Traceback" not in output, output
+    assert fake.calls_of("getUpdates")[-1].params["offset"] == update["update_id"] + 1

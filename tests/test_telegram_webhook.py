@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from sqlalchemy import func, select
 
 from bot.server import StepRunner, build_channels
 from handlers.telegram import TelegramChannel
-from storage.models import Delivery, InboundKey
+from storage.models import Delivery, InboundKey, User
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 from tests.fakes.telegram_chat import SECRET, TelegramChat, message_update, point_at, serving
 
@@ -122,5 +124,34 @@ def test_build_channels_adds_telegram_only_when_a_token_is_set(app, fake):
         assert channels[0].application.bot.base_url == f"{fake.url}/bot{TOKEN}"
         assert channels[0].application.bot.base_file_url == f"{fake.url}/file/bot{TOKEN}"
         assert [route.path for route in channels[0].routes()] == ["/telegram"]
+    finally:
+        runner.close()
+
+
+def test_a_reply_refused_with_403_marks_the_user(app, fake, served):
+    chat = TelegramChat(app, fake, served.url, user_id=5301)
+    chat.send("/start")
+    fake.block(5301)
+    chat.send("/status")
+    with app.engine.connect() as conn:
+        query = select(User.blocked_at).where(User.channel_user_id == "5301")
+        assert conn.execute(query).scalar_one() is not None
+
+
+def test_the_bot_token_never_reaches_the_log(app, fake, served, caplog):
+    caplog.set_level(logging.DEBUG)
+    TelegramChat(app, fake, served.url).send("/start")
+    assert "sendMessage" in caplog.text  # httpx logged the requests ...
+    assert TOKEN not in caplog.text  # ... without the token
+    assert "Tester" not in caplog.text  # and PTB did not log the update (the user's name)
+
+
+def test_a_webhook_secret_telegram_would_refuse_stops_start_up(app, fake):
+    point_at(app, fake, "webhook")
+    app.settings = app.settings.model_copy(update={"telegram_webhook_secret": "has spaces!"})
+    runner = StepRunner(app)
+    try:
+        with pytest.raises(ValueError, match="A-Z, a-z, 0-9, _ and -"):
+            TelegramChannel(app, runner)
     finally:
         runner.close()
