@@ -47,6 +47,10 @@ MAX_BODY = 1024 * 1024  # an update is a few KiB; anything this large is not fro
 STALE_STEP = "telegram.unknown_button"  # a button whose data we cannot read: the core calls it stale
 
 
+def _has_update_id(data: object) -> bool:
+    return isinstance(data, dict) and type(data.get("update_id")) is int
+
+
 class TelegramChannel:
     name = CHANNEL
 
@@ -106,15 +110,18 @@ class TelegramChannel:
         if not hmac.compare_digest(given, secret):
             log.warning("telegram webhook: request without the right secret refused")
             return Response(status_code=403)
+        if int(request.headers.get("content-length") or 0) > MAX_BODY:
+            return Response(status_code=413)
         body = b""
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_BODY:
                 return Response(status_code=413)
         try:
-            update = Update.de_json(json.loads(body), self.application.bot)
+            data = json.loads(body)
+            update = Update.de_json(data, self.application.bot) if _has_update_id(data) else None
         except Exception:  # whatever a client sends, never a 500
-            return JSONResponse({"error": "not a Telegram update"}, status_code=400)
+            update = None
         if update is None:
             return JSONResponse({"error": "not a Telegram update"}, status_code=400)
         # Processed before answering: what is not answered is sent again and then seen as a repeat.

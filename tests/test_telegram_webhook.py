@@ -61,11 +61,14 @@ def test_a_request_without_the_right_secret_is_refused_and_not_processed(app, fa
     assert fake.calls_of("sendMessage", chat_id=5001)
 
 
-def test_a_body_that_is_not_an_update_gets_400(app, fake, served):
+def test_a_body_that_is_not_an_update_gets_400_and_a_huge_one_413(app, fake, served):
     chat = TelegramChat(app, fake, served.url)
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     assert chat.client.post("/telegram", content=b"{not json", headers=headers).status_code == 400
     assert chat.client.post("/telegram", json=[1, 2], headers=headers).status_code == 400
+    assert chat.client.post("/telegram", json={"update_id": "x"}, headers=headers).status_code == 400
+    huge = b'{"update_id": 1, "message": "' + b"x" * (1024 * 1024) + b'"}'
+    assert chat.client.post("/telegram", content=huge, headers=headers).status_code == 413
     assert chat.client.get("/healthz").json()["channels"] == ["telegram"]
 
 
