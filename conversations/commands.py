@@ -69,7 +69,8 @@ def status(ctx: Context, _args: str) -> None:
 
 
 def menu_entry(entry: str) -> Command:
-    """/apply, /check: the same as choosing that entry of the menu (Telegram publishes them)."""
+    """/apply, /check by default: the same as choosing that entry of the menu (Telegram publishes
+    them). A feature that registers its own command of the same name replaces this one."""
 
     def run(ctx: Context, _args: str) -> None:
         ctx.state.context.pop("return", None)
