@@ -103,17 +103,30 @@ def serving(
 
 
 class TelegramChat:
-    """One Telegram user on the webhook path."""
+    """One Telegram user on the webhook path.
+
+    With `buttons=True`, a transcript line that names an option of the keyboard on screen (its
+    number as shown, or its label) is a tap on that button; anything else is typed.
+    """
 
     def __init__(
-        self, app: App, fake: FakeTelegram, url: str, *, user_id: int = 5001, language_code: str | None = "ja"
+        self,
+        app: App,
+        fake: FakeTelegram,
+        url: str,
+        *,
+        user_id: int = 5001,
+        language_code: str | None = "ja",
+        buttons: bool = False,
     ) -> None:
         self.app = app
         self.fake = fake
         self.user_id = user_id
         self.language_code = language_code
+        self.buttons = buttons
         self.client = httpx.Client(base_url=url, timeout=30)
         self.keyboard: tuple[dict, list[dict]] | None = None  # (the message, its buttons)
+        self.taps = 0
 
     def post(self, update: dict, secret: str | None = SECRET) -> httpx.Response:
         headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
@@ -128,6 +141,7 @@ class TelegramChat:
     def read(self, since: int) -> str:
         """What the bot sent this user since call number `since`, rendered like the console."""
         lines: list[str] = []
+        keyboard = None
         for call in self.fake.calls[since:]:
             if call.status != 200 or call.params.get("chat_id") != self.user_id:
                 continue
@@ -136,14 +150,28 @@ class TelegramChat:
                 rows = (call.params.get("reply_markup") or {}).get("inline_keyboard", [])
                 buttons = [row[0] for row in rows]
                 lines += [f"  {number}. {button['text']}" for number, button in enumerate(buttons, 1)]
-                if buttons:
-                    self.keyboard = (call.result, buttons)
+                keyboard = (call.result, buttons) if buttons else None
             elif call.method == "sendDocument":
                 lines.append(f"  [{call.result['document']['file_name']}]")
+        if lines:
+            self.keyboard = keyboard
         return "\n".join(lines)
 
     def send(self, text: str) -> str:
+        if self.buttons and self.keyboard is not None:
+            labels = [button["text"] for button in self.keyboard[1]]
+            shown = str(len(labels))
+            if text.isdigit() and 1 <= int(text) <= len(labels) and len(text) <= len(shown):
+                return self.press(int(text) - 1)
+            if text in labels:
+                return self.press(labels.index(text))
         return self.exchange(message_update(self.fake, self.user_id, self.language_code, text=text))
+
+    def press(self, index: int, keyboard: tuple[dict, list[dict]] | None = None) -> str:
+        message, buttons = keyboard or self.keyboard or ({}, [])
+        self.taps += 1
+        data = buttons[index]["callback_data"]
+        return self.exchange(callback_update(self.fake, self.user_id, self.language_code, data, message))
 
     def value_of(self, data: str) -> str:
         decoded = decode_callback(data)
@@ -153,7 +181,7 @@ class TelegramChat:
 
     def tap(self, value: str, keyboard: tuple[dict, list[dict]] | None = None) -> str:
         """Tap the button of that value on the last keyboard (or on an older one kept by the test)."""
-        message, buttons = keyboard or self.keyboard or ({}, [])
-        data = next((b["callback_data"] for b in buttons if self.value_of(b["callback_data"]) == value), None)
-        assert data is not None, f"no button for {value!r} on the keyboard"
-        return self.exchange(callback_update(self.fake, self.user_id, self.language_code, data, message))
+        _message, buttons = keyboard or self.keyboard or ({}, [])
+        values = [self.value_of(button["callback_data"]) for button in buttons]
+        assert value in values, f"no button for {value!r} on the keyboard"
+        return self.press(values.index(value), keyboard)
