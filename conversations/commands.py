@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from conversations import menu
 from conversations.context import Context
-from conversations.registry import Command, Registry
+from conversations.registry import Registry
 from storage.applications import applications_for_user
 
 
@@ -68,19 +67,6 @@ def status(ctx: Context, _args: str) -> None:
     ctx.ask_again()
 
 
-def menu_entry(entry: str) -> Command:
-    """/apply, /check by default: the same as choosing that entry of the menu (Telegram publishes
-    them). A feature that registers its own command of the same name replaces this one."""
-
-    def run(ctx: Context, _args: str) -> None:
-        ctx.state.context.pop("return", None)
-        choose = menu.menu.step("choose").on_answer
-        assert choose is not None
-        choose(ctx, entry)
-
-    return run
-
-
 def unknown(ctx: Context, name: str) -> None:
     ctx.say("core.unknown_command", name=name[:32])
     ctx.ask_again()
@@ -95,7 +81,5 @@ def register(registry: Registry) -> None:
         "back": back,
         "cancel": cancel,
         "status": status,
-        "apply": menu_entry("apply"),
-        "check": menu_entry("check"),
     }.items():
         registry.add_command(name, handler)
