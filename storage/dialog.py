@@ -63,8 +63,8 @@ _INSERT_KEY = {
 }
 _SET_REPLY = (
     update(_keys)
-    .where(_keys.c.channel == bindparam("channel"), _keys.c.key == bindparam("key"))
-    .values(reply=bindparam("reply"))
+    .where(_keys.c.channel == bindparam("b_channel"), _keys.c.key == bindparam("b_key"))
+    .values(reply=bindparam("b_reply"))
 )
 _INSERT_DELIVERY = insert(_deliveries)
 
@@ -175,7 +175,7 @@ def claim_inbound(conn: Connection, channel: str, key: str, now: datetime) -> tu
 
 
 def store_reply(conn: Connection, channel: str, key: str, reply: Any) -> None:
-    conn.execute(_SET_REPLY, {"channel": channel, "key": key, "reply": reply})
+    conn.execute(_SET_REPLY, {"b_channel": channel, "b_key": key, "b_reply": reply})
 
 
 def record_delivery(
