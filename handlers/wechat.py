@@ -155,15 +155,15 @@ class WeChatChannel:
             return _plain(400, "malformed message")
         try:
             text = await self._answer(message, started)
+            if text is None:
+                return _plain(200, SUCCESS)
+            xml = text_reply(message, text)
+            if encrypted:
+                assert self.crypto is not None
+                xml = self.crypto.encrypt_message(xml, query.get("nonce", ""), query.get("timestamp"))
         except Exception:
             log.exception("wechat message could not be handled")
             return _plain(503, "try again")
-        if text is None:
-            return _plain(200, SUCCESS)
-        xml = text_reply(message, text)
-        if encrypted:
-            assert self.crypto is not None
-            xml = self.crypto.encrypt_message(xml, query.get("nonce", ""), query.get("timestamp"))
         return Response(xml, media_type="application/xml")
 
     def _open(self, body: bytes, query: Any, encrypted: bool) -> BaseMessage:

@@ -1,7 +1,7 @@
 """A wechatpy message or event as what the core understands: an Inbound and its message key.
 
 Messages are keyed FromUserName + MsgId, events FromUserName + CreateTime (DESIGN.md; the event's
-name is added so that two different events in one second stay apart).
+name and EventKey are added so that two different events in one second stay apart).
 """
 
 from __future__ import annotations
@@ -75,7 +75,9 @@ def translate(message: BaseMessage, registry: Registry) -> Translated:
 
 def _event(message: BaseMessage, registry: Registry) -> Translated:
     event = str(message.event or "").lower()
-    key = f"{message.source}:{message.time}:{event}"
+    # Two different buttons tapped within one second are two events; a retry repeats all three.
+    event_key = str(getattr(message, "_data", {}).get("EventKey") or "")[:64]
+    key = f"{message.source}:{message.time}:{event}:{event_key}"
     if event in SUBSCRIBE_EVENTS:
         # The core's language flow: a bilingual question, then the welcome in the chosen language.
         return Translated(STEP, Inbound(text="/lang"), key, subscribe=True)

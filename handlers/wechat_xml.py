@@ -109,8 +109,9 @@ def message_from_dict(message: dict[str, Any]) -> BaseMessage:
     """wechatpy's message or event object for a parsed body (as `wechatpy.parser.parse_message`)."""
     try:
         message_type = str(message["MsgType"]).lower()
-        if not message.get("FromUserName") or not isinstance(message["FromUserName"], str):
-            raise MalformedMessage("no FromUserName")
+        for name in ("FromUserName", "ToUserName"):
+            if not message.get(name) or not isinstance(message[name], str):
+                raise MalformedMessage(f"no {name}")
         int(message["CreateTime"])
         if message_type != "event":
             int(message.get("MsgId", 0))
@@ -145,8 +146,8 @@ def cdata_safe(text: str) -> str:
 def text_reply(message: BaseMessage, content: str) -> str:
     """The passive text reply to `message`, as XML. CreateTime is the message's, so retries match."""
     reply = TextReply(
-        source=cdata_safe(message.target),
-        target=cdata_safe(message.source),
+        source=cdata_safe(message.target or ""),
+        target=cdata_safe(message.source or ""),
         content=cdata_safe(content),
         time=int(message.time),
     )

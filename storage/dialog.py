@@ -57,9 +57,10 @@ _UPDATE_STATE = (
 _SELECT_KEY = select(_keys.c.reply).where(
     _keys.c.channel == bindparam("channel"), _keys.c.key == bindparam("key")
 )
+# RETURNING tells whether the row went in (SQLAlchemy reports no rowcount for INSERT on psycopg).
 _INSERT_KEY = {
-    "sqlite": sqlite_insert(_keys).on_conflict_do_nothing(),
-    "postgresql": pg_insert(_keys).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(_keys).on_conflict_do_nothing().returning(_keys.c.key),
+    "postgresql": pg_insert(_keys).on_conflict_do_nothing().returning(_keys.c.key),
 }
 _SET_REPLY = (
     update(_keys)
@@ -169,7 +170,7 @@ def claim_inbound(conn: Connection, channel: str, key: str, now: datetime) -> tu
     commits, then sees its key (and reply); on SQLite BEGIN IMMEDIATE serialises them.
     """
     params = {"channel": channel, "key": key, "received_at": now, "reply": None}
-    if conn.execute(_INSERT_KEY[conn.dialect.name], params).rowcount == 1:
+    if conn.execute(_INSERT_KEY[conn.dialect.name], params).first() is not None:
         return True, None
     return False, conn.execute(_SELECT_KEY, {"channel": channel, "key": key}).scalar_one_or_none()
 

@@ -48,13 +48,14 @@ def _lease(dialect_insert: Any) -> Any:
             "updated_at": stmt.excluded.updated_at,
         },
         where=_kv.c.expires_at < stmt.excluded.updated_at,
-    )
+    ).returning(_kv.c.key)
 
 
 _UPSERT = {"sqlite": _upsert(sqlite_insert), "postgresql": _upsert(pg_insert)}
+# RETURNING says whether a row went in (SQLAlchemy reports no rowcount for INSERT on psycopg).
 _INSERT_IF_ABSENT = {
-    "sqlite": sqlite_insert(_kv).on_conflict_do_nothing(),
-    "postgresql": pg_insert(_kv).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(_kv).on_conflict_do_nothing().returning(_kv.c.key),
+    "postgresql": pg_insert(_kv).on_conflict_do_nothing().returning(_kv.c.key),
 }
 _LEASE = {"sqlite": _lease(sqlite_insert), "postgresql": _lease(pg_insert)}
 
@@ -89,7 +90,7 @@ def insert_if_absent(
 ) -> Any:
     """Compare-and-set on absence: store `value` unless the key exists. Returns the value that holds."""
     params = {"key": key, "value": value, "expires_at": expires_at, "updated_at": now}
-    if conn.execute(_INSERT_IF_ABSENT[conn.dialect.name], params).rowcount == 1:
+    if conn.execute(_INSERT_IF_ABSENT[conn.dialect.name], params).first() is not None:
         return value
     return conn.execute(_GET, {"key": key}).first().value
 
@@ -97,7 +98,7 @@ def insert_if_absent(
 def take_lease(conn: Connection, key: str, holder: str, now: datetime, ttl: timedelta) -> bool:
     """Become the one holder of `key` until now + ttl, unless someone else holds it still."""
     params = {"key": key, "value": {"holder": holder}, "expires_at": now + ttl, "updated_at": now}
-    return conn.execute(_LEASE[conn.dialect.name], params).rowcount == 1
+    return conn.execute(_LEASE[conn.dialect.name], params).first() is not None
 
 
 def release_lease(conn: Connection, key: str, holder: str) -> None:

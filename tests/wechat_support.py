@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
-import pytest
 import uvicorn
 import xmltodict
 from sqlalchemy import Engine
@@ -29,6 +28,7 @@ from bot.config import Settings
 from bot.programme import load_programme
 from bot.server import StepRunner, create_asgi
 from bot.wiring import App, build_app
+from conversations import FileRef, Form, Outbound, Step
 from handlers.wechat import WeChatChannel
 from tests.fakes.wechat_api import APP_ID, APP_SECRET, FakeWeChatAPI
 
@@ -36,6 +36,7 @@ TOKEN = "wechat-test-token"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 ACCOUNT = "gh_0123456789ab"
 _ids = itertools.count(int(time.time() * 1000))
+_seconds = itertools.count(int(time.time()))
 
 
 def next_id() -> int:
@@ -149,7 +150,7 @@ class WeChatChat:
         return self.post(text_xml(self.user, text))
 
     def event(self, event: str, key: str | None = None) -> str:
-        return self.post(event_xml(self.user, event, next_id() // 1000, key))
+        return self.post(event_xml(self.user, event, next(_seconds), key))
 
 
 @dataclass
@@ -211,7 +212,42 @@ def wechat_settings(settings: Settings, api: FakeWeChatAPI, **extra: Any) -> Set
 
 def make_app(settings: Settings, engine: Engine, clock: Any) -> App:
     programme = load_programme(settings.programme, today=clock().date())
-    return build_app(settings, clock=clock, engine=engine, migrate=False, programme=programme)
+    app = build_app(settings, clock=clock, engine=engine, migrate=False, programme=programme)
+    add_test_features(app)
+    return app
+
+
+LONG_LINE = "長い説明の一行です。" * 10  # 300 bytes a line
+
+
+def add_test_features(app: App) -> None:
+    """Features the real bot will get from other issues, in miniature: a slow step, a long answer,
+    a document offered by link, and a question that takes a file. Registered like any feature."""
+
+    def slow(ctx: Any, args: str) -> None:
+        time.sleep(float(args or "1"))
+        ctx.say_text(f"slept {args or '1'}")
+        ctx.ask_again()
+
+    def long(ctx: Any, args: str) -> None:
+        ctx.say_text("\n".join(f"{i:03d} {LONG_LINE}" for i in range(int(args or "20"))))
+
+    def document(ctx: Any, args: str) -> None:
+        ctx.send(Outbound("申込書です。", document=FileRef("application.xlsx", url=f"/files/{args}")))
+
+    def upload(ctx: Any, _args: str) -> None:
+        ctx.go("upload_test")
+
+    for name, handler in {"slow": slow, "long": long, "doc": document, "upload": upload}.items():
+        app.registry.add_command(name, handler)
+    app.registry.add_flow(
+        Form("upload_test", steps=[Step("material", "core.menu_question", files=True)], on_finish=_received)
+    )
+
+
+def _received(ctx: Any) -> None:
+    ctx.say_text(f"received {ctx.answers['material']['name']}")
+    ctx.go("menu", remember=False)
 
 
 @contextmanager
@@ -223,20 +259,3 @@ def serve(app: App, api: FakeWeChatAPI, *, budget: float = 4.0, aes: bool = Fals
         http = WeChatHTTP(thread.url, aes_key=AES_KEY if aes else None)
         yield RunningServer(thread.url, app, channel, api, http)
         http.client.close()
-
-
-@pytest.fixture
-def wechat_api() -> Iterator[FakeWeChatAPI]:
-    with FakeWeChatAPI() as api:
-        yield api
-
-
-@pytest.fixture
-def wechat_app(settings: Settings, engine: Engine, clock: Any, wechat_api: FakeWeChatAPI) -> App:
-    return make_app(wechat_settings(settings, wechat_api), engine, clock)
-
-
-@pytest.fixture
-def wechat(wechat_app: App, wechat_api: FakeWeChatAPI) -> Iterator[RunningServer]:
-    with serve(wechat_app, wechat_api) as running:
-        yield running
