@@ -250,7 +250,7 @@ class WeChatChannel:
 
     async def _send_parts(self, openid: str, parts: list[str], message_key: str) -> None:
         outcome = await self.runner.io(
-            self.out.send_parts, openid, parts, kind="reply", dedup_key=f"wechat:reply:{message_key}"
+            self.out.send_parts, openid, parts, kind="reply_cs", dedup_key=f"wechat:reply:{message_key}"
         )
         if outcome.status != "sent" and not outcome.duplicate:
             log.warning(

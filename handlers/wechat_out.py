@@ -273,7 +273,9 @@ class WeChatOutbound:
             return None, str(exc)
         except WeChatClientException as exc:
             code = exc.errcode if isinstance(exc.errcode, int) else None
-            return code, ERRORS.get(code or 0, f"{exc.errcode} {exc.errmsg}")
+            if code is None:
+                return None, str(exc.errmsg)
+            return code, ERRORS.get(code, f"{code} {exc.errmsg}")
         except requests.RequestException as exc:
             return None, f"network: {type(exc).__name__}"
         return None, None

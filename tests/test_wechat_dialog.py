@@ -163,9 +163,7 @@ def test_a_long_reply_is_split_passive_first_then_customer_service(wechat, engin
     lines = "\n".join(parts).splitlines()
     assert lines == [f"{i:03d} {LONG_LINE}" for i in range(40)]
     with engine.connect() as conn:
-        row = conn.execute(
-            select(Delivery).where(Delivery.kind == "reply", Delivery.dedup_key.is_not(None))
-        ).one()
+        row = conn.execute(select(Delivery).where(Delivery.kind == "reply_cs")).one()
     assert (row.outcome, row.payload["sent_parts"], row.dedup_key.startswith("wechat:reply:")) == (
         "sent",
         len(rest),
