@@ -21,9 +21,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from wechatpy.crypto import WeChatCrypto
-from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.messages import BaseMessage
-from wechatpy.utils import check_signature
 
 from bot.server import StepRunner
 from bot.wiring import App
@@ -32,7 +30,8 @@ from handlers import wechat_inbound as inbound_
 from handlers.wechat_modes import CUSTOMER_SERVICE, PASSIVE, InFlight, ReplyModes
 from handlers.wechat_out import WeChatOutbound, outbound
 from handlers.wechat_render import reply_parts
-from handlers.wechat_xml import MalformedMessage, parse_message, parse_xml, text_reply
+from handlers.wechat_request import open_message, read_body, signed
+from handlers.wechat_xml import MalformedMessage, text_reply
 from storage import channel_users
 
 log = logging.getLogger(__name__)
@@ -46,20 +45,6 @@ SUCCESS = "success"
 
 def _plain(status: int, text: str) -> PlainTextResponse:
     return PlainTextResponse(text, status_code=status)
-
-
-async def read_body(request: Request, limit: int) -> bytes | None:
-    """The body, or None when it is larger than `limit` bytes (read no further than that)."""
-    length = request.headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) > limit:
-        return None
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 class WeChatChannel:
@@ -120,19 +105,9 @@ class WeChatChannel:
         return len(self._tasks)
 
     # -- HTTP ----------------------------------------------------------------------------------------
-    def _signed(self, request: Request) -> bool:
-        query = request.query_params
-        try:
-            check_signature(
-                self.token, query.get("signature", ""), query.get("timestamp", ""), query.get("nonce", "")
-            )
-        except InvalidSignatureException:
-            return False
-        return True
-
     async def verify(self, request: Request) -> Response:
         """The URL check of the admin console: a signed GET with `echostr`, answered with it."""
-        if not self._signed(request):
+        if not signed(self.token, request.query_params):
             return _plain(403, "invalid signature")
         echostr = request.query_params.get("echostr")
         return _plain(200, echostr) if echostr else _plain(400, "echostr missing")
@@ -142,12 +117,12 @@ class WeChatChannel:
         body = await read_body(request, self.max_body)
         if body is None:
             return _plain(413, "body too large")
-        if not self._signed(request):
+        if not signed(self.token, request.query_params):
             return _plain(403, "invalid signature")
         query = request.query_params
         encrypted = query.get("encrypt_type", "raw").lower() == "aes"
         try:
-            message = self._open(body, query, encrypted)
+            message = open_message(body, query, self.crypto, encrypted)
         except PermissionError as exc:
             return _plain(403, str(exc))
         except MalformedMessage as exc:
@@ -165,26 +140,6 @@ class WeChatChannel:
             log.exception("wechat message could not be handled")
             return _plain(503, "try again")
         return Response(xml, media_type="application/xml")
-
-    def _open(self, body: bytes, query: Any, encrypted: bool) -> BaseMessage:
-        if not encrypted:
-            return parse_message(body)
-        if self.crypto is None:
-            raise MalformedMessage("safe mode is not configured (JAPANMALL_WECHAT_AES_KEY)")
-        outer = parse_xml(body)
-        if not isinstance(outer.get("Encrypt"), str):
-            raise MalformedMessage("no Encrypt element")
-        try:
-            inner = self.crypto.decrypt_message(
-                outer, query.get("msg_signature", ""), query.get("timestamp", ""), query.get("nonce", "")
-            )
-        except InvalidSignatureException:
-            raise PermissionError("invalid msg_signature") from None
-        except InvalidAppIdException:
-            raise PermissionError("wrong AppId") from None
-        except Exception as exc:  # base64, padding, lengths: anything else is a broken body
-            raise MalformedMessage(f"cannot decrypt: {type(exc).__name__}") from None
-        return parse_message(inner)
 
     # -- answering -----------------------------------------------------------------------------------
     async def _answer(self, message: BaseMessage, started: float) -> str | None:

@@ -115,8 +115,10 @@ def message_from_dict(message: dict[str, Any]) -> BaseMessage:
         int(message["CreateTime"])
         if message_type != "event":
             int(message.get("MsgId", 0))
-    except (KeyError, TypeError, ValueError) as exc:
-        raise MalformedMessage(f"missing or bad field: {exc}") from exc
+    except KeyError as exc:
+        raise MalformedMessage(f"missing {exc}") from None
+    except (TypeError, ValueError):
+        raise MalformedMessage("CreateTime or MsgId is not a number") from None
     if message_type == "event" or message_type.startswith("device_"):
         event_type = str(message["Event"]).lower() if "Event" in message else None
         if event_type is None and message_type.startswith("device_"):

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.wechat_support import ServerProcess, WeChatHTTP, process_env, text_xml
+from tests.wechat_processes import ServerProcess, process_env
+from tests.wechat_support import WeChatHTTP, text_xml
 
 pytest_plugins = ["tests.wechat_fixtures"]
 

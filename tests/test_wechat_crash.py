@@ -15,7 +15,8 @@ from sqlalchemy import select
 from conversations import Reply
 from handlers.wechat_render import reply_parts
 from storage.models import InboundKey
-from tests.wechat_support import ServerProcess, WeChatHTTP, process_env, text_xml
+from tests.wechat_processes import ServerProcess, process_env
+from tests.wechat_support import WeChatHTTP, text_xml
 
 pytest_plugins = ["tests.wechat_fixtures"]
 

@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from storage.models import ConversationState, Delivery, InboundKey, KeyValue
-from tests.wechat_support import ServerProcess, WeChatHTTP, process_env, serve, text_xml
+from tests.wechat_processes import ServerProcess, process_env
+from tests.wechat_support import WeChatHTTP, serve, text_xml
 
 pytest_plugins = ["tests.wechat_fixtures"]
 
