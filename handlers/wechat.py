@@ -190,7 +190,10 @@ class WeChatChannel:
             self._set_subscribed(openid, True)
         reply = self.app.dialog.handle(UserKey(CHANNEL, openid), inbound, message_key=message_key)
         abandoned = flight.arrived(reply)
-        return reply, self.modes.settle(message_key, duplicate=reply.duplicate, abandoned=abandoned)
+        mode = self.modes.settle(
+            message_key, duplicate=reply.duplicate, abandoned=abandoned, follow_up=self.out.configured
+        )
+        return reply, mode
 
     def _parts(self, reply: Reply, translated: inbound_.Translated) -> list[str]:
         prefix = [self.app.texts.render(reply.language, "wechat.subscribed")] if translated.subscribe else []

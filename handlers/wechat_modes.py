@@ -69,10 +69,14 @@ class ReplyModes:
         self.engine = engine
         self.clock = clock
 
-    def settle(self, message_key: str, *, duplicate: bool, abandoned: bool) -> str:
-        """The mode this request acts on (see the module docstring)."""
+    def settle(self, message_key: str, *, duplicate: bool, abandoned: bool, follow_up: bool = True) -> str:
+        """The mode this request acts on (see the module docstring). Without customer service
+        (`follow_up` False: no app secret), a late owner claims nothing: WeChat's own retry then
+        finds the stored reply and no mark, and answers passively."""
         if not duplicate and not abandoned:
             return PASSIVE
+        if not duplicate and not follow_up:
+            return NOBODY
         key = mark_key(message_key)
         now = self.clock()
         with self.engine.begin() as conn:

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from storage.models import ConversationState, Delivery, InboundKey, KeyValue
 from tests.wechat_processes import ServerProcess, process_env
-from tests.wechat_support import WeChatHTTP, serve, text_xml
+from tests.wechat_support import WeChatHTTP, make_app, serve, text_xml, wechat_settings
 
 pytest_plugins = ["tests.wechat_fixtures"]
 
@@ -102,6 +102,18 @@ def test_a_retry_during_an_over_budget_step_also_says_success_and_nothing_goes_t
         running.wait_idle()
         assert ["slept 1" in text for text in wechat_api.texts_to(chat.user)] == [True]
         assert effects(engine, "slept 1") == 1
+
+
+def test_without_customer_service_a_late_answer_waits_for_wechats_retry(settings, engine, clock, wechat_api):
+    no_secret = wechat_settings(settings, wechat_api, wechat_app_id=None, wechat_app_secret=None)
+    with serve(make_app(no_secret, engine, clock), wechat_api, budget=0.3) as running:
+        chat = running.chat()
+        chat.send("こんにちは")
+        xml = text_xml(chat.user, "/slow 1")
+        assert running.http.post(xml).text == "success"
+        time.sleep(1)  # WeChat retries after 5 s; by then the step is done and its reply stored
+        assert "slept 1" in running.http.reply(running.http.post(xml))
+        assert wechat_api.calls("message/custom/send") == [] and effects(engine, "slept 1") == 1
 
 
 def test_two_server_processes_on_one_database_answer_alike_and_act_once(db_url, wechat_api, engine, tmp_path):
