@@ -33,6 +33,7 @@ EXPIRY_MARGIN = timedelta(minutes=5)  # renew this long before WeChat's expiry
 LEASE_TTL = timedelta(seconds=20)
 WAIT_FOR_TOKEN = 15.0  # seconds a process waits for another's refresh before giving up
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
+MEMO_SECONDS = 30.0  # a process re-reads the shared token this often (a 40001 re-reads it at once)
 
 
 class TokenUnavailable(WeChatClientException):
@@ -50,11 +51,16 @@ class DatabaseSessionStorage(SessionStorage):
         self.clock = clock
 
     def get(self, key: str, default: Any = None) -> Any:
+        value, _expires_at = self.get_with_expiry(key)
+        return default if value is None else value
+
+    def get_with_expiry(self, key: str) -> tuple[Any, datetime | None]:
+        """The live value and when it expires, or (None, None)."""
         with self.engine.begin() as conn:
             entry = kv.get(conn, key)
-        if entry is None or not entry.live(self.clock(), EXPIRY_MARGIN):
-            return default
-        return entry.value.get("value", default) if isinstance(entry.value, dict) else default
+        if entry is None or not entry.live(self.clock(), EXPIRY_MARGIN) or not isinstance(entry.value, dict):
+            return None, None
+        return entry.value.get("value"), entry.expires_at
 
     def set(self, key: str, value: Any, ttl: int | None = None) -> None:
         if value is None:
@@ -86,6 +92,7 @@ class SharedTokenClient(WeChatClient):
         self.storage = storage
         self.holder = uuid.uuid4().hex
         self.fetches = 0
+        self._memo: tuple[str, datetime | None, float] | None = None  # token, expiry, read at
 
     @property
     def access_token_key(self) -> str:
@@ -93,8 +100,18 @@ class SharedTokenClient(WeChatClient):
 
     @property
     def access_token(self) -> str:
-        token = self.session.get(TOKEN_KEY)
-        return token if token else self.refresh(stale=None)
+        """The shared token; read from the database at most every MEMO_SECONDS while it is valid."""
+        memo = self._memo
+        if memo is not None and time.monotonic() - memo[2] < MEMO_SECONDS:
+            token, expires_at, _at = memo
+            if expires_at is None or expires_at - EXPIRY_MARGIN > self.storage.clock():
+                return token
+        token, expires_at = self.storage.get_with_expiry(TOKEN_KEY)
+        if not token:
+            token = self.refresh(stale=None)
+            expires_at = self.storage.get_with_expiry(TOKEN_KEY)[1]
+        self._memo = (token, expires_at, time.monotonic())
+        return token
 
     def fetch_access_token(self) -> dict[str, Any]:
         """GET /cgi-bin/token (wechatpy's request, with our base URL and a timeout)."""
@@ -118,6 +135,7 @@ class SharedTokenClient(WeChatClient):
 
     def refresh(self, stale: str | None) -> str:
         """A valid token other than `stale`: fetched by this process if it wins the lease, else awaited."""
+        self._memo = None
         deadline = time.monotonic() + WAIT_FOR_TOKEN
         while True:
             with self.storage.engine.begin() as conn:
