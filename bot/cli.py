@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from bot import wechat_cli
 from bot.check_cmd import check
 from bot.config import ConfigError, load_settings
 from bot.programme import ProgrammeError
@@ -53,14 +54,30 @@ def chat(lang: str | None, user: str | None) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8080, show_default=True, type=int, help="Port to listen on.")
-def serve(host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes (PostgreSQL only; SQLite has one writer).",
+)
+@click.option(
+    "--log-level",
+    default="info",
+    show_default=True,
+    type=click.Choice(["debug", "info", "warning", "error"]),
+    help="Level of the JSON log lines on stderr.",
+)
+def serve(host: str, port: int, workers: int, log_level: str) -> None:
     """Run the ASGI server: the channels' webhooks, /healthz, and the scheduler."""
-    import uvicorn
+    from bot.logs import configure_logging
+    from bot.server import run
 
-    from bot.server import create_asgi
-
-    app = load_app()
-    uvicorn.run(create_asgi(app), host=host, port=port, log_level="info", lifespan="on")
+    configure_logging(log_level.upper())
+    app = load_app()  # migrates the schema once, before any worker starts
+    if workers > 1 and app.engine.dialect.name == "sqlite":
+        fail("japanmall: --workers above 1 needs PostgreSQL (JAPANMALL_DATABASE_URL); SQLite has one writer.")
+    run(app, host, port, workers=workers, log_level=log_level)
 
 
 @main.group()
@@ -79,6 +96,7 @@ def db_upgrade() -> None:
 
 
 main.add_command(check)
+main.add_command(wechat_cli.wechat)
 
 if __name__ == "__main__":
     main()

@@ -30,6 +30,8 @@ class Settings(BaseSettings):
     wechat_app_secret: str | None = None
     wechat_aes_key: str | None = None
     wechat_api_url: str = "https://api.weixin.qq.com"
+    wechat_template_id: str | None = None
+    public_url: str | None = None
     staff: str = ""
     files_dir: Path = Field(default=Path("var/files"))
 
@@ -62,6 +64,16 @@ class Settings(BaseSettings):
             raise ValueError("the EncodingAESKey has 43 characters")
         return value
 
+    @field_validator("public_url", "wechat_api_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http:// or https:// URL, e.g. https://bot.example.com")
+        return value
+
     @property
     def staff_accounts(self) -> frozenset[tuple[str, str]]:
         pairs = (part.strip().partition(":") for part in self.staff.split(",") if part.strip())
@@ -77,6 +89,10 @@ class Settings(BaseSettings):
                 )
             if not self.telegram_webhook_url:
                 found.append("JAPANMALL_TELEGRAM_WEBHOOK_URL: required when JAPANMALL_TELEGRAM_MODE=webhook")
+        if self.wechat_aes_key and not self.wechat_app_id:
+            found.append(
+                "JAPANMALL_WECHAT_APP_ID: required with JAPANMALL_WECHAT_AES_KEY (safe mode checks it)"
+            )
         if self.wechat_app_id and not self.wechat_app_secret:
             found.append("JAPANMALL_WECHAT_APP_SECRET: required with JAPANMALL_WECHAT_APP_ID")
         return found

@@ -1,14 +1,26 @@
-"""The ASGI application of `japanmall serve`: channels' webhooks, /healthz, and their lifecycles.
+"""The ASGI application of `japanmall serve`: channels' webhooks, /healthz, /files, their lifecycles.
 
 A channel (handlers/) gives routes and start/stop hooks; the server owns nothing
 platform-specific. Blocking core steps run in a StepRunner: one writer thread on SQLite (several
-SQLite writers wait on each other's locks for seconds, DESIGN.md), a pool on PostgreSQL.
+SQLite writers wait on each other's locks for seconds, DESIGN.md), a pool on PostgreSQL; calls
+to platform APIs run in its separate I/O pool so that they never hold up the writer.
+
+Every request gets an id (X-Request-ID, taken from the proxy when it sends a sane one), carried
+in every log line written while serving it, threads included; one log line per request says
+method, path (never the query string: it carries signatures), status and duration. uvicorn
+turns SIGTERM into a clean shutdown: no new connections, requests in flight finish, then the
+channels stop (background sends finish) and the runner drains.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
+import os
+import re
+import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -19,27 +31,41 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.logs import request_id
 from bot.wiring import App
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+MAX_BODY = 1024 * 1024  # any route; the WeChat route holds its own 64 KiB limit
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{8,64}")
 
 
 class StepRunner:
     """Runs blocking work (a core step, a database call) off the event loop."""
 
-    def __init__(self, app: App, workers: int | None = None) -> None:
+    def __init__(self, app: App, workers: int | None = None, io_workers: int = 8) -> None:
         if workers is None:
             workers = 1 if app.engine.dialect.name == "sqlite" else 8
         self.workers = workers
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="step")
+        self._io = ThreadPoolExecutor(max_workers=io_workers, thread_name_prefix="io")
 
     async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Database work: on SQLite this is the one writer thread."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, partial(function, *args, **kwargs))
+        context = contextvars.copy_context()
+        return await loop.run_in_executor(self._pool, context.run, partial(function, *args, **kwargs))
+
+    async def io(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Network calls to a platform's API (which may write a little to the database too)."""
+        loop = asyncio.get_running_loop()
+        context = contextvars.copy_context()
+        return await loop.run_in_executor(self._io, context.run, partial(function, *args, **kwargs))
 
     def close(self) -> None:
+        self._io.shutdown(wait=True, cancel_futures=False)
         self._pool.shutdown(wait=True, cancel_futures=False)
 
 
@@ -58,15 +84,66 @@ class Channel(Protocol):
 def build_channels(app: App, runner: StepRunner) -> list[Channel]:
     """The channels that are configured (a channel is off without its token)."""
     channels: list[Channel] = []
+    if app.settings.wechat_token:
+        from handlers.wechat import WeChatChannel
+
+        channels.append(WeChatChannel(app, runner))
     from handlers import telegram
 
     channels.extend(telegram.configured(app, runner))  # on when JAPANMALL_TELEGRAM_TOKEN is set
     return channels
 
 
+class RequestContext:
+    """Pure ASGI middleware: request id, a body-size cap by Content-Length, one log line per request."""
+
+    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
+        self.app = app
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or ())
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        rid = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
+        token = request_id.set(rid)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            length = headers.get(b"content-length", b"")
+            if length.isdigit() and int(length) > self.max_body:
+                response = JSONResponse({"error": "body too large"}, status_code=413)
+                await response(scope, receive, send_with_id)
+            else:
+                await self.app(scope, receive, send_with_id)
+        finally:
+            log.info(
+                "request",
+                extra={
+                    "method": scope.get("method"),
+                    "path": scope.get("path"),
+                    "status": status,
+                    "ms": round((time.perf_counter() - started) * 1000, 1),
+                },
+            )
+            request_id.reset(token)
+
+
 def create_asgi(
     app: App, *, channels: list[Channel] | None = None, runner: StepRunner | None = None
 ) -> Starlette:
+    from handlers.files import file_routes
+
     runner = runner or StepRunner(app)
     channels = build_channels(app, runner) if channels is None else channels
 
@@ -88,6 +165,7 @@ def create_asgi(
     async def lifespan(_asgi: Starlette) -> AsyncIterator[None]:
         for channel in channels:
             await channel.start()
+        log.info("server started", extra={"channels": ",".join(c.name for c in channels), "pid": os.getpid()})
         try:
             yield
         finally:
@@ -97,11 +175,44 @@ def create_asgi(
                 except Exception:
                     log.exception("channel %s did not stop cleanly", channel.name)
             runner.close()
+            log.info("server stopped cleanly", extra={"pid": os.getpid()})
 
-    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
+    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *file_routes(app, runner)]
     for channel in channels:
         routes.extend(channel.routes())
     asgi = Starlette(routes=routes, lifespan=lifespan)
     asgi.state.app = app
     asgi.state.runner = runner
+    asgi.state.channels = channels
+    asgi.add_middleware(RequestContext)
     return asgi
+
+
+def asgi_from_environment() -> Starlette:
+    """The factory each worker process of `japanmall serve --workers N` calls (schema already migrated)."""
+    from bot.config import load_settings
+    from bot.logs import configure_logging
+    from bot.wiring import build_app
+
+    configure_logging(os.environ.get("JAPANMALL_LOG_LEVEL", "INFO").upper())
+    return create_asgi(build_app(load_settings(), migrate=False))
+
+
+def run(app: App, host: str, port: int, *, workers: int = 1, log_level: str = "info") -> None:
+    """Serve until SIGTERM/SIGINT; several workers re-create the app in each process."""
+    import uvicorn
+
+    options: dict[str, Any] = {
+        "host": host,
+        "port": port,
+        "log_config": None,
+        "access_log": False,
+        "lifespan": "on",
+        "timeout_graceful_shutdown": 10,
+        "proxy_headers": True,
+    }
+    if workers > 1:
+        os.environ["JAPANMALL_LOG_LEVEL"] = log_level
+        uvicorn.run("bot.server:asgi_from_environment", factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(create_asgi(app), **options)

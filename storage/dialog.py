@@ -84,6 +84,7 @@ _UPDATE_STATE = (
 _SELECT_KEY = select(_keys.c.reply).where(
     _keys.c.channel == bindparam("channel"), _keys.c.key == bindparam("key")
 )
+# RETURNING tells whether the row went in (SQLAlchemy reports no rowcount for INSERT on psycopg).
 _INSERT_KEY = {
     "sqlite": sqlite_insert(_keys).on_conflict_do_nothing().returning(_keys.c.key),
     "postgresql": pg_insert(_keys).on_conflict_do_nothing().returning(_keys.c.key),

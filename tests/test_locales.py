@@ -14,7 +14,7 @@ from conversations.i18n import detect_language, format_date, format_yen, format_
 
 SOURCES = load_sources()
 # Shown before the language is known, so written in both languages on purpose.
-BILINGUAL = {"core.language.question", "core.language.names.ja"}
+BILINGUAL = {"core.language.question", "core.language.names.ja", "wechat.subscribed"}
 
 
 def test_same_keys_in_both_languages():

@@ -1,0 +1,195 @@
+"""Messages the bot sends first on WeChat: customer service, template, or waiting. The public API.
+
+    outcome = send_to_user(app, user_id_or_openid, [Outbound(...) or "text"], kind="notice",
+                           dedup_key="notice:JM25-0042:accepted", template=Template({...}))
+
+- Within 48 hours of the user's last message (`users.last_inbound_at`): customer-service texts.
+- Outside it, or when WeChat answers 45015: a template message if one is given and configured
+  (fields cut to 20 characters), else the delivery waits for the user's next message.
+- 45047 (too many customer-service messages): waits for the user's next message.
+- 43004 (not subscribed): recorded, the user marked unsubscribed, nothing retried.
+- 40001 (invalid token): refreshed once and tried once more (wechat_client). Nothing retries unbounded.
+
+Every call leaves one `deliveries` row with its outcome and error; with `dedup_key` the row is
+claimed first, so a repeated call (another process, a restart) sends nothing twice. Waiting rows
+are sent by `send_open()` once the user has written again (the server runs it every minute).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import requests
+from wechatpy.exceptions import WeChatClientException
+
+from bot.wiring import App
+from conversations import Outbound
+from handlers.wechat_client import DatabaseSessionStorage, SharedTokenClient
+from handlers.wechat_delivery import CHANNEL, WINDOW, Deliverer, NotConfigured, Outcome, Template
+from handlers.wechat_render import reply_parts
+from storage import channel_users, deliveries
+from storage.deliveries import FAILED, PENDING, WAITING
+
+log = logging.getLogger(__name__)
+__all__ = ["NotConfigured", "Outcome", "Template", "WeChatOutbound", "outbound", "send_to_user"]
+
+STUCK_AFTER = timedelta(minutes=5)  # a pending row this old was left by a process that died
+MAX_MEDIA_BYTES = 20 * 1024 * 1024
+
+
+class WeChatOutbound(Deliverer):
+    def __init__(self, app: App, client: SharedTokenClient | None = None, timeout: float = 5.0) -> None:
+        self.app = app
+        self.engine = app.engine
+        self.clock = app.services.clock
+        self.timeout = timeout
+        self._client = client
+
+    @property
+    def configured(self) -> bool:
+        settings = self.app.settings
+        return self._client is not None or bool(settings.wechat_app_id and settings.wechat_app_secret)
+
+    @property
+    def client(self) -> SharedTokenClient:
+        if self._client is None:
+            settings = self.app.settings
+            if not (settings.wechat_app_id and settings.wechat_app_secret):
+                raise NotConfigured("JAPANMALL_WECHAT_APP_ID and JAPANMALL_WECHAT_APP_SECRET are not set")
+            storage = DatabaseSessionStorage(self.engine, self.clock)
+            self._client = SharedTokenClient(
+                settings.wechat_app_id,
+                settings.wechat_app_secret,
+                storage=storage,
+                api_url=settings.wechat_api_url,
+                timeout=self.timeout,
+            )
+        return self._client
+
+    # -- the public API --------------------------------------------------------------------------
+    def send_to_user(
+        self,
+        user: int | str,
+        messages: Sequence[Outbound | str],
+        *,
+        kind: str,
+        dedup_key: str | None = None,
+        template: Template | None = None,
+        application_id: int | None = None,
+    ) -> Outcome:
+        """Send (or hold) messages for a WeChat user, by users.id or openid; returns the outcome."""
+        items = [Outbound(m) if isinstance(m, str) else m for m in messages]
+        parts = reply_parts(items, self.app.settings.public_url)
+        return self.send_parts(
+            user, parts, kind=kind, dedup_key=dedup_key, template=template, application_id=application_id
+        )
+
+    def send_parts(
+        self,
+        user: int | str,
+        parts: Sequence[str],
+        *,
+        kind: str,
+        dedup_key: str | None = None,
+        template: Template | None = None,
+        application_id: int | None = None,
+    ) -> Outcome:
+        """Texts already cut to size (a reply's remaining parts)."""
+        now = self.clock()
+        payload: dict[str, Any] = {"parts": list(parts), "sent_parts": 0}
+        if template is not None:
+            payload["template"] = {
+                "fields": dict(template.fields),
+                "id": template.template_id,
+                "url": template.url,
+            }
+        with self.engine.begin() as conn:
+            found = (
+                channel_users.by_id(conn, user)
+                if isinstance(user, int)
+                else channel_users.find(conn, CHANNEL, user)
+            )
+            if found is None or found.channel != CHANNEL:
+                log.warning("wechat send to an unknown user", extra={"kind": kind})
+                return Outcome(FAILED, None, error="unknown WeChat user")
+            row, new = deliveries.claim(
+                conn,
+                user_id=found.id,
+                channel=CHANNEL,
+                kind=kind,
+                payload=payload,
+                now=now,
+                dedup_key=dedup_key,
+                application_id=application_id,
+            )
+        if not new:
+            return Outcome(row.outcome, row.id, row.payload.get("via"), row.error, duplicate=True)
+        return self._deliver(row, found)
+
+    def send_open(self, limit: int = 200) -> list[Outcome]:
+        """Send waiting rows whose user has written since, and rows a dead process left pending."""
+        now = self.clock()
+        with self.engine.begin() as conn:
+            rows = deliveries.open_for_channel(conn, CHANNEL, limit)
+        outcomes = []
+        for row, last_inbound_at, _subscribed in rows:
+            if row.outcome == WAITING:
+                since = datetime.fromisoformat(row.payload.get("waiting_since", row.created_at.isoformat()))
+                if last_inbound_at is None or last_inbound_at <= since or now - last_inbound_at >= WINDOW:
+                    continue
+            elif row.created_at > now - STUCK_AFTER:
+                continue
+            with self.engine.begin() as conn:
+                if not deliveries.retake(conn, row):
+                    continue  # another process took it
+                user = channel_users.by_id(conn, row.user_id)
+            if row.outcome == PENDING:
+                row.attempts += 1
+            if user is not None:
+                outcomes.append(self._deliver(row, user))
+        return outcomes
+
+    def download_media(
+        self, media_id: str, directory: Path, name: str
+    ) -> tuple[Path, int, str | None] | None:
+        """Fetch a user's image through media/get into `directory`; None when WeChat will not give it."""
+        try:
+            response = self.client.call(lambda: self.client.media.download(media_id))
+        except (WeChatClientException, requests.RequestException, NotConfigured) as exc:
+            log.warning("wechat media/get failed", extra={"error": type(exc).__name__})
+            return None
+        if not isinstance(response, requests.Response) or len(response.content) > MAX_MEDIA_BYTES:
+            return None
+        mime = response.headers.get("Content-Type", "").split(";")[0].strip() or None
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / Path(name).name
+        path.write_bytes(response.content)
+        return path, len(response.content), mime
+
+
+def outbound(app: App) -> WeChatOutbound:
+    """The app's one WeChatOutbound (its client keeps an HTTP session)."""
+    found = app.services.options.get("wechat.outbound")
+    if found is None:
+        found = app.services.options["wechat.outbound"] = WeChatOutbound(app)
+    return found
+
+
+def send_to_user(
+    app: App,
+    user: int | str,
+    messages: Sequence[Outbound | str],
+    *,
+    kind: str,
+    dedup_key: str | None = None,
+    template: Template | None = None,
+    application_id: int | None = None,
+) -> Outcome:
+    """See the module's docstring."""
+    return outbound(app).send_to_user(
+        user, messages, kind=kind, dedup_key=dedup_key, template=template, application_id=application_id
+    )
