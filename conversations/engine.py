@@ -17,9 +17,10 @@ from sqlalchemy import Engine
 
 from conversations.commands import unknown
 from conversations.context import Context, Services
-from conversations.events import Inbound, Reply
+from conversations.events import Inbound, Outbound, Reply
 from conversations.flow import Invalid, read_choice
 from conversations.i18n import detect_language, normalise_language
+from storage import deliveries
 from storage import dialog as store
 
 log = logging.getLogger(__name__)
@@ -154,6 +155,8 @@ class Dialog:
     def _greet(self, ctx: Context, language: str, *, first: bool) -> None:
         if language:
             ctx.set_language(language)
+        for held in deliveries.take_held(ctx.conn, ctx.user.id, ctx.now):
+            ctx.send(Outbound.from_json(held))  # notices and reminders kept for this user (console)
         if not ctx.language_known:
             ctx.go("language", remember=False)
         elif first:

@@ -182,3 +182,55 @@ def open_for_channel(
     """Waiting and pending rows of a channel, oldest first, with the user's last inbound time."""
     rows = conn.execute(_OPEN_FOR_CHANNEL, {"channel": channel, "limit": limit}).all()
     return [(_row(row), row.last_inbound_at, bool(row.subscribed)) for row in rows]
+
+
+HELD = "held"
+_HELD_FOR_USER = (
+    select(*_COLUMNS)
+    .where(_d.c.user_id == bindparam("uid"), _d.c.outcome == HELD)
+    .order_by(_d.c.id)
+    .with_for_update()
+)
+_MARK_SHOWN = (
+    update(_d)
+    .where(_d.c.id == bindparam("row_id"), _d.c.outcome == HELD)
+    .values(outcome=SENT, sent_at=bindparam("b_sent_at"))
+)
+
+
+def hold(
+    conn: Connection,
+    *,
+    user_id: int,
+    channel: str,
+    kind: str,
+    messages: Sequence[dict[str, Any]],
+    now: datetime,
+    dedup_key: str | None = None,
+    application_id: int | None = None,
+) -> tuple[DeliveryRow, bool]:
+    """A message for a channel that cannot reach the user now (the console): kept as `held` and
+    shown when the user next opens the chat. Returns (row, new) like `claim`."""
+    row, new = claim(
+        conn,
+        user_id=user_id,
+        channel=channel,
+        kind=kind,
+        payload={"messages": list(messages)},
+        now=now,
+        dedup_key=dedup_key,
+        application_id=application_id,
+    )
+    if new:
+        finish(conn, row.id, outcome=HELD, payload=row.payload, attempts=0)
+        row.outcome = HELD
+    return row, new
+
+
+def take_held(conn: Connection, user_id: int, now: datetime) -> list[dict[str, Any]]:
+    """The held messages of a user, oldest first, marked as shown (in the caller's transaction)."""
+    shown: list[dict[str, Any]] = []
+    for row in conn.execute(_HELD_FOR_USER, {"uid": user_id}).all():
+        conn.execute(_MARK_SHOWN, {"row_id": row.id, "b_sent_at": now})
+        shown.extend(row.payload.get("messages", []))
+    return shown
