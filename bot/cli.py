@@ -11,6 +11,7 @@ import click
 
 from bot import wechat_cli
 from bot.check_cmd import check
+from bot.staff_cli import staff
 from bot.config import ConfigError, load_settings
 from bot.programme import ProgrammeError
 from bot.wiring import App, build_app
@@ -96,6 +97,7 @@ def db_upgrade() -> None:
 
 
 main.add_command(check)
+main.add_command(staff)
 main.add_command(wechat_cli.wechat)
 
 if __name__ == "__main__":

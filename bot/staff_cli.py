@@ -1,0 +1,10 @@
+"""`japanmall staff …`: what JETRO staff do from the command line (DESIGN.md's contract)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+def staff() -> None:
+    """Review, export, answer and broadcast: the staff's commands."""
