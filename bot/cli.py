@@ -11,9 +11,9 @@ import click
 
 from bot import wechat_cli
 from bot.check_cmd import check
-from bot.staff_cli import staff
 from bot.config import ConfigError, load_settings
 from bot.programme import ProgrammeError
+from bot.staff_cli import staff
 from bot.wiring import App, build_app
 
 
