@@ -16,17 +16,15 @@ from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from storage import channel_users
+from storage.application_files import file_link
+
+__all__ = ["file_link", "file_routes"]
 
 if TYPE_CHECKING:
     from bot.server import StepRunner
     from bot.wiring import App
 
 TOKEN = re.compile(r"[A-Za-z0-9_\-]{16,64}")
-
-
-def file_link(token: str) -> str:
-    """The path of a file's link; prefix it with the public base URL to show it."""
-    return f"/files/{token}"
 
 
 def file_routes(app: App, runner: StepRunner) -> list[Route]:

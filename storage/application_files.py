@@ -64,6 +64,11 @@ def files_of(conn: Connection, application_id: int, kind: str | None = None) -> 
     return [row for row in rows if kind is None or row.kind == kind]
 
 
+def file_link(token: str) -> str:
+    """The path of a file's download link (served by `japanmall serve`; prefix JAPANMALL_PUBLIC_URL)."""
+    return f"/files/{token}"
+
+
 def file_by_token(conn: Connection, token: str, now: datetime) -> Row | None:
     """The file a download token names, while the token has not expired."""
     return conn.execute(_BY_TOKEN, {"token": token, "now": now}).first()

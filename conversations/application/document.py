@@ -23,7 +23,7 @@ from conversations.application.summary import display
 from conversations.context import Context
 from conversations.events import FileRef
 from conversations.i18n import Texts, format_datetime
-from storage.application_files import APPLICATION_FORM, add_file
+from storage.application_files import APPLICATION_FORM, add_file, file_link
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +119,7 @@ def produce(ctx: Context, *, application_id: int, reference: str, zone: str) -> 
     path = Path(files_dir).expanduser().resolve() / "applications" / name
     writer(path, sheet)
     content = path.read_bytes()
+    token = secrets.token_urlsafe(32)
     add_file(
         ctx.conn,
         kind=APPLICATION_FORM,
@@ -127,11 +128,13 @@ def produce(ctx: Context, *, application_id: int, reference: str, zone: str) -> 
         mime=XLSX_MIME,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
-        token=secrets.token_urlsafe(32),
+        token=token,
         token_expires_at=ctx.now + TOKEN_LIFETIME,
         user_id=ctx.user.id,
         application_id=application_id,
         now=ctx.now,
     )
     log.info("application form written", extra={"reference": reference, "application_id": application_id})
-    return FileRef(name=name, path=str(path), mime=XLSX_MIME, size=len(content))
+    # The link `japanmall serve` answers at GET /files/<token> (handlers/files.py): how WeChat,
+    # which has no document messages, offers the form; Telegram sends the file at `path`.
+    return FileRef(name=name, path=str(path), url=file_link(token), mime=XLSX_MIME, size=len(content))
