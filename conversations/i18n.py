@@ -109,6 +109,7 @@ class Texts:
         self.sources = load_sources(root)
         self._envs: dict[str, Environment] = {}
         self._templates: dict[str, dict[str, Template]] = {}
+        self._fixed: dict[tuple[str, str], str] = {}  # texts rendered without variables (globals are fixed)
         tz = (globals_ or {}).get("tz")
         for lang in LANGUAGES:
             env = Environment(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=False)
@@ -125,11 +126,18 @@ class Texts:
             self._templates[lang] = {key: env.from_string(src) for key, src in self.sources[lang].items()}
 
     def render(self, lang: str, key: str, /, **variables: Any) -> str:
+        if not variables:  # a text of the programme's facts only: the same every time, kept
+            cached = self._fixed.get((lang, key))
+            if cached is not None:
+                return cached
         try:
             template = self._templates[lang][key]
         except KeyError:
             raise MissingText(f"{lang}:{key}") from None
-        return template.render(**variables)
+        text = template.render(**variables)
+        if not variables:
+            self._fixed[(lang, key)] = text
+        return text
 
     def has(self, key: str, lang: str = "ja") -> bool:
         return key in self._templates[lang]
