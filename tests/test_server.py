@@ -127,3 +127,34 @@ def test_several_workers_need_postgresql_and_share_it(db_url, wechat_api, tmp_pa
         process.wait(timeout=30)
     pids = {line.get("pid") for line in json_lines(log) if line.get("msg") == "server started"}
     assert len(pids) == 2
+
+
+def test_the_single_writer_runs_steps_in_order_passes_errors_back_and_drains_on_close(app):
+    import asyncio
+
+    from bot.server import StepRunner
+
+    runner = StepRunner(app)
+    assert runner.workers == 1 if app.engine.dialect.name == "sqlite" else runner.workers == 8
+    order: list[int] = []
+
+    def step(number: int) -> int:
+        time.sleep(0.01)
+        order.append(number)
+        if number == 3:
+            raise ValueError("step 3 failed")
+        return number * 10
+
+    async def main() -> list:
+        calls = [asyncio.ensure_future(runner.run(step, n)) for n in range(8)]
+        await asyncio.sleep(0)  # all eight handed over, most still queued
+        runner.close()  # blocks until every queued step has run
+        assert sorted(order) == list(range(8))
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    results = asyncio.run(main())
+    assert results[:3] == [0, 10, 20] and results[4:] == [40, 50, 60, 70]
+    assert isinstance(results[3], ValueError)
+    if runner.workers == 1:
+        assert order == list(range(8))  # one writer: arrival order
+    assert sorted(order) == list(range(8))

@@ -75,10 +75,11 @@ def test_over_budget_the_answer_is_success_then_customer_service_once(wechat_app
         response = running.http.post(xml)
         assert response.text == "success" and time.monotonic() - started < 0.9
         running.wait_idle()
-        assert ["slept 1" in text for text in wechat_api.texts_to(chat.user)] == [True]
+        sent = wechat_api.texts_to(chat.user)  # the greeting too, when a loaded machine made it late
+        assert sum("slept 1" in text for text in sent) == 1
         assert running.http.post(xml).text == "success"  # a late retry: already answered by customer service
         running.wait_idle()
-        assert len(wechat_api.texts_to(chat.user)) == 1
+        assert wechat_api.texts_to(chat.user) == sent
         assert effects(engine, "slept 1") == 1
         with engine.connect() as conn:
             marks = conn.execute(select(KeyValue.value).where(KeyValue.key.like("wechat:reply_mode:%"))).all()
@@ -100,7 +101,9 @@ def test_a_retry_during_an_over_budget_step_also_says_success_and_nothing_goes_t
         running.wait_idle()
         time.sleep(0.8)  # the retry's step finishes after the first's; let its follow-up run too
         running.wait_idle()
-        assert ["slept 1" in text for text in wechat_api.texts_to(chat.user)] == [True]
+        # Only the slow step's answer counts: on a loaded machine the greeting may also have gone
+        # the customer-service way (budget 0.3 s here).
+        assert sum("slept 1" in text for text in wechat_api.texts_to(chat.user)) == 1
         assert effects(engine, "slept 1") == 1
 
 
