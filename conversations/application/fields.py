@@ -17,37 +17,12 @@ from conversations.application import validators as check
 from conversations.application.intake import on_corporate_number
 from conversations.application.materials import on_materials
 from conversations.context import Context
+from conversations.eligibility.profile import PROFILE_KEYS as PROFILE_KEY_ORDER
 from conversations.flow import HANDLED, Step
 
 Answers = Mapping[str, Any]
 
-PROFILE_KEYS = frozenset(
-    {
-        "applicant_type",
-        "track",
-        "product_category",
-        "japanese_brand",
-        "ec_platforms",
-        "store_owner",
-        "cross_border_direct",
-        "distributed_in_china",
-        "samples_ok",
-        "materials_ok",
-        "ships_within_7_days",
-        "shares_sales_data",
-        "no_ip_infringement",
-        "accepts_export_control",
-        "cooperates_with_surveys",
-        "agrees_to_publication",
-        "accepts_jetro_decision",
-        "manufacturer_industry",
-        "capital_jpy",
-        "employees",
-        "wholly_owned_by_large_company",
-        "in_other_china_promotion",
-        "china_trademark",
-    }
-)
+PROFILE_KEYS = frozenset(PROFILE_KEY_ORDER)  # DESIGN.md's profile keys, declared once
 COMMITMENTS = {
     "samples_ok": "E6",
     "materials_ok": "E7",
