@@ -5,8 +5,8 @@ step has committed, by the staff's chat commands (Services.options["notify"]).""
 from __future__ import annotations
 
 import logging
-from hashlib import sha1
 from dataclasses import dataclass
+from hashlib import sha1
 from typing import TYPE_CHECKING
 
 from conversations import Outbound
@@ -39,7 +39,9 @@ def notify_move(app: App, application_id: int, *, from_status: str, note: str | 
         moved_at = store.reached_at(conn, row.id, row.status)
     key = f"status:{row.id}:{row.status}:{moved_at.isoformat() if moved_at else ''}"
     sent = send_now(app, row.user_id, [Outbound(text)], kind="notice", dedup_key=key, application_id=row.id)
-    log.info("status notice %s", sent.outcome, extra={"application_id": row.id, "delivery_id": sent.delivery_id})
+    log.info(
+        "status notice %s", sent.outcome, extra={"application_id": row.id, "delivery_id": sent.delivery_id}
+    )
     return sent
 
 
@@ -57,7 +59,9 @@ def notify_reply(app: App, enquiry_id: int, user_id: int, answer: str, applicati
         dedup_key=f"enquiry:{enquiry_id}:{sha1(answer.encode()).hexdigest()[:16]}",
         application_id=application_id,
     )
-    log.info("enquiry reply %s", sent.outcome, extra={"enquiry_id": enquiry_id, "delivery_id": sent.delivery_id})
+    log.info(
+        "enquiry reply %s", sent.outcome, extra={"enquiry_id": enquiry_id, "delivery_id": sent.delivery_id}
+    )
     return sent
 
 

@@ -47,8 +47,9 @@ _LISTED = (
 )
 
 
-def list_applications(conn: Connection, filters: Filters = Filters()) -> list[Listed]:
+def list_applications(conn: Connection, filters: Filters | None = None) -> list[Listed]:
     """Submitted applications (drafts are not staff's business) matching the filters."""
+    filters = filters or Filters()
     query = _LISTED
     if filters.status:
         query = query.where(_apps.c.status == filters.status)

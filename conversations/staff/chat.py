@@ -13,7 +13,7 @@ from conversations.application.common import actor
 from conversations.context import Context
 from conversations.registry import Registry
 from conversations.staff import moves, review
-from conversations.statuses import STATUSES, MoveRefused
+from conversations.statuses import STATUSES, MoveRefused, allowed_moves
 from storage import applications as store
 from storage import staff as staff_store
 
@@ -35,8 +35,8 @@ def _list(ctx: Context, args: str) -> None:
         ctx.say("staff.chat.none")
         return
     lines = [
-        f"{item.application.reference} · {_name(ctx, item.application.status)} · {item.application.company_name or ''}"
-        for item in items[:LIST_LIMIT]
+        f"{row.reference} · {_name(ctx, row.status)} · {row.company_name or ''}"
+        for row in (item.application for item in items[:LIST_LIMIT])
     ]
     ctx.say("staff.chat.list", count=len(items), lines="\n".join(lines), more=max(0, len(items) - LIST_LIMIT))
 
@@ -64,8 +64,6 @@ def _show(ctx: Context, args: str) -> None:
 
 
 def moves_allowed(status: str) -> list[str]:
-    from conversations.statuses import allowed_moves
-
     return list(allowed_moves(status, "staff"))
 
 
@@ -78,7 +76,9 @@ def _set(ctx: Context, args: str) -> None:
     note = parts[2] if len(parts) > 2 else None
     before = store.application_by_reference(ctx.conn, reference.upper())
     try:
-        moved = moves.make_move(ctx.conn, reference, wanted, actor="staff", who=actor(ctx), now=ctx.now, note=note)
+        moved = moves.make_move(
+            ctx.conn, reference, wanted, actor="staff", who=actor(ctx), now=ctx.now, note=note
+        )
     except moves.NotFound:
         ctx.say("staff.chat.not_found", reference=reference[:32])
         return
@@ -103,7 +103,9 @@ def _stats(ctx: Context, _args: str) -> None:
     by_status = "\n".join(f"{_name(ctx, key)}: {value}" for key, value in figures["status"].items())
     by_channel = ", ".join(f"{key}: {value}" for key, value in figures["channel"].items())
     by_language = ", ".join(f"{key}: {value}" for key, value in figures["language"].items())
-    ctx.say("staff.chat.stats", total=figures["total"], status=by_status, channel=by_channel, language=by_language)
+    ctx.say(
+        "staff.chat.stats", total=figures["total"], status=by_status, channel=by_channel, language=by_language
+    )
 
 
 def _reply(ctx: Context, args: str) -> None:

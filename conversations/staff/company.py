@@ -31,7 +31,9 @@ def _application(ctx: Context) -> store.ApplicationRow | None:
 def _moved(ctx: Context, row: store.ApplicationRow, wanted: str) -> store.ApplicationRow:
     before = row.status
     moved = moves.make_move(ctx.conn, row, wanted, actor="company", who=actor(ctx), now=ctx.now)
-    ctx.say_text(moves.notice(ctx.conn, ctx.services.texts, ctx.programme, moved, ctx.lang, from_status=before))
+    ctx.say_text(
+        moves.notice(ctx.conn, ctx.services.texts, ctx.programme, moved, ctx.lang, from_status=before)
+    )
     return moved
 
 
@@ -118,7 +120,9 @@ shipment = Form(
     on_enter=_shipment_enter,
     on_finish=_shipment_finish,
     steps=[
-        Step("carrier", "staff.shipment.carrier", field="shipment_carrier", parse=lambda c, t: read.carrier(t)),
+        Step(
+            "carrier", "staff.shipment.carrier", field="shipment_carrier", parse=lambda c, t: read.carrier(t)
+        ),
         Step(
             "tracking",
             "staff.shipment.tracking",
@@ -173,7 +177,9 @@ def _sales_enter(ctx: Context) -> str | None:
 def _sales_finish(ctx: Context) -> None:
     row = _application(ctx)
     if row is None or row.status not in EDITABLE_SALES_DATA:
-        ctx.say("staff.sales.locked" if row and row.status == "completed" else "staff.sales.not_now", status="")
+        ctx.say(
+            "staff.sales.locked" if row and row.status == "completed" else "staff.sales.not_now", status=""
+        )
         to_menu(ctx)
         return
     pv, uu, buyers, orders, amount = (ctx.answers[key] for key in SALES)

@@ -117,7 +117,9 @@ def notice(
     variables = notice_variables(conn, programme, row)
     status = texts.render(lang, f"core.status_names.{row.status}")
     before = texts.render(lang, f"core.status_names.{from_status}")
-    head = texts.render(lang, "staff.notice.changed", reference=row.reference or "", status=status, before=before)
+    head = texts.render(
+        lang, "staff.notice.changed", reference=row.reference or "", status=status, before=before
+    )
     body = texts.render(lang, f"staff.notice.next.{row.status}", **variables)
     tail = texts.render(lang, "staff.notice.note", note=note) if note else ""
     return "\n".join(part for part in (head, body, tail) if part)

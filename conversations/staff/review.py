@@ -28,12 +28,12 @@ def size_of(row: store.ApplicationRow, programme: Programme) -> str:
 def find(
     conn: Connection,
     programme: Programme,
-    filters: staff_store.Filters = staff_store.Filters(),
+    filters: staff_store.Filters | None = None,
     *,
     category: str | None = None,
     size: str | None = None,
 ) -> list[staff_store.Listed]:
-    rows = staff_store.list_applications(conn, filters)
+    rows = staff_store.list_applications(conn, filters or staff_store.Filters())
     if category:
         rows = [item for item in rows if item.application.data.get("product_category") == category]
     if size:

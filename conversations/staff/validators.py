@@ -105,4 +105,3 @@ def check_sales(pv: int, uu: int, buyers: int, orders: int, amount: float) -> No
         raise Invalid("staff.invalid.buyers_over_orders", orders=orders)
     if (orders == 0) != (amount == 0):
         raise Invalid("staff.invalid.amount_vs_orders")
-
