@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from hashlib import sha1
 from typing import TYPE_CHECKING
 
+from sqlalchemy import Connection
+
 from conversations import Outbound
 from conversations.staff.moves import notice
 from storage import applications as store
@@ -21,9 +23,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _language(app: App, user_id: int, fallback: str | None) -> str:
-    with app.engine.connect() as conn:
-        user = channel_users.by_id(conn, user_id)
+def _language(conn: Connection, user_id: int, fallback: str | None) -> str:
+    user = channel_users.by_id(conn, user_id)
     return (user.language if user else None) or fallback or "ja"
 
 
@@ -34,7 +35,7 @@ def notify_move(app: App, application_id: int, *, from_status: str, note: str | 
     with app.engine.connect() as conn:
         row = store.application_by_id(conn, application_id)
         assert row is not None
-        lang = _language(app, row.user_id, row.meta.get("language"))
+        lang = _language(conn, row.user_id, row.meta.get("language"))
         text = notice(conn, app.texts, app.programme, row, lang, from_status=from_status, note=note)
         moved_at = store.reached_at(conn, row.id, row.status)
     key = f"status:{row.id}:{row.status}:{moved_at.isoformat() if moved_at else ''}"
@@ -49,7 +50,8 @@ def notify_reply(app: App, enquiry_id: int, user_id: int, answer: str, applicati
     """Staff's answer to an enquiry, introduced in the company's language."""
     from bot.outbound import send_now
 
-    lang = _language(app, user_id, None)
+    with app.engine.connect() as conn:
+        lang = _language(conn, user_id, None)
     text = app.texts.render(lang, "staff.reply.to_company", answer=answer)
     sent = send_now(
         app,
