@@ -55,7 +55,7 @@ def test_accepted_reaches_a_chinese_company_on_wechat_with_the_address_staff_set
         )
     assert move(wechat_app, row, "accepted", note="请附上成分表").outcome == "sent"
     (text,) = wechat_api.texts_to(who)
-    assert "状态已由“审核中”变为“入选”" in text or "入选" in text
+    assert f"报名 {row.reference} 的状态已由“审核中”变为“已入选”" in text
     assert "恭喜" in text
     assert "于 2026年2月2日（周一） 前" in text
     assert "東京都港区赤坂1-12-32 JETRO" in text

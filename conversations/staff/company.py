@@ -206,13 +206,21 @@ def _count(_ctx: Context, text: str) -> int:
     return read.count(text)
 
 
+def _uu(ctx: Context, text: str) -> int:
+    uu = read.count(text)
+    pv = ctx.answers.get("sales_pv")
+    if isinstance(pv, int) and uu > pv:
+        raise Invalid("staff.invalid.uu_over_pv", pv=pv)
+    return uu
+
+
 salesdata = Form(
     name="salesdata",
     on_enter=_sales_enter,
     on_finish=_sales_finish,
     steps=[
         Step("pv", "staff.sales.pv", field="sales_pv", parse=_count),
-        Step("uu", "staff.sales.uu", field="sales_uu", parse=_count),
+        Step("uu", "staff.sales.uu", field="sales_uu", parse=_uu),
         Step("buyers", "staff.sales.buyers", field="sales_buyers", parse=_count, question_vars=_product),
         Step("orders", "staff.sales.orders", field="sales_orders", parse=_count, question_vars=_product),
         Step(
