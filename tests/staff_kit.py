@@ -3,6 +3,7 @@ would have left it (each step a history row)."""
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from typing import Any
 
@@ -70,7 +71,7 @@ def submitted(
             now=now,
         )
         steps = path_to(status)
-        for before, after in zip(steps, steps[1:], strict=False):
+        for before, after in itertools.pairwise(steps):
             assert apps.move(conn, aid, from_status=before, to_status=after, actor="setup", now=now)
         return apps.application_by_id(conn, aid)
 

@@ -145,7 +145,10 @@ def test_sales_data_validated_submitted_then_edited_until_staff_complete(app, cl
     )
     fresh = reload(app, row)
     assert fresh.status == "data_submitted"
-    assert (fresh.meta["sales_data"]["pv"], fresh.meta["sales_data"]["products"][0]["amount_cny"]) == (12500, 2700)
+    assert (fresh.meta["sales_data"]["pv"], fresh.meta["sales_data"]["products"][0]["amount_cny"]) == (
+        12500,
+        2700,
+    )
     with app.engine.begin() as conn:
         moves.make_move(conn, fresh, "completed", actor="staff", who="cli:t", now=clock())
     play(chat, "> /salesdata\n< JETRO 已确认销售数据，无法再修改")

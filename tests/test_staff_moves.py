@@ -30,7 +30,12 @@ def test_every_allowed_move_writes_the_status_and_a_history_row(app, clock, acto
             rows = history(app, row)
             assert len(rows) == before + 1
             last = rows[-1]
-            assert (last.from_status, last.to_status, last.actor, last.note) == (current, wanted, f"{actor}:t", "memo")
+            assert (last.from_status, last.to_status, last.actor, last.note) == (
+                current,
+                wanted,
+                f"{actor}:t",
+                "memo",
+            )
             assert last.at == clock()
             made += 1
     assert made == sum(len(allowed_moves(status, actor)) for status in FROM) > 0

@@ -51,7 +51,11 @@ def test_accepted_reaches_a_chinese_company_on_wechat_with_the_address_staff_set
         set_meta(
             conn,
             row.id,
-            {**row.meta, moves.SAMPLE_ADDRESS: "東京都港区赤坂1-12-32 JETRO", moves.SAMPLES_DUE: "2026-02-02"},
+            {
+                **row.meta,
+                moves.SAMPLE_ADDRESS: "東京都港区赤坂1-12-32 JETRO",
+                moves.SAMPLES_DUE: "2026-02-02",
+            },
         )
     assert move(wechat_app, row, "accepted", note="请附上成分表").outcome == "sent"
     (text,) = wechat_api.texts_to(who)
