@@ -6,6 +6,7 @@ clear line on stderr). Notices go out after the move has committed, through bot/
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import json
 import sys
@@ -112,8 +113,14 @@ def show(ref: str, as_json: bool) -> None:
 @click.argument("ref")
 @click.argument("status", type=click.Choice(STATUSES))
 @click.option("--note", help="A note kept in the history and shown to the company.")
-def set_status(ref: str, status: str, note: str | None) -> None:
-    """Move an application to STATUS (if the status machine allows it) and notify the company."""
+@click.option("--sample-address", help="Where this company ships its samples (instead of the programme's).")
+@click.option("--samples-due", type=click.DateTime(["%Y-%m-%d"]), help="Samples due date for this company.")
+@click.option("--samples-units", type=click.IntRange(1, 100), help="How many samples this company ships.")
+@click.option("--sales-data-due", type=click.DateTime(["%Y-%m-%d"]), help="Sales data due date for it.")
+def set_status(ref: str, status: str, note: str | None, **settings: Any) -> None:
+    """Move an application to STATUS (if the status machine allows it) and notify the company.
+
+    The per-application settings are stored first, so the notice already gives them."""
     from bot.notices import notify_move
 
     app = _app()
@@ -122,9 +129,9 @@ def set_status(ref: str, status: str, note: str | None) -> None:
             row = store.application_by_reference(conn, ref.strip().upper())
             if row is None:
                 raise moves.NotFound(ref)
-            moved = moves.make_move(
-                conn, row, status, actor="staff", who=who(), now=app.services.clock(), note=note
-            )
+            row = _with_settings(conn, row, settings)
+            now = app.services.clock()
+            moved = moves.make_move(conn, row, status, actor="staff", who=who(), now=now, note=note)
     except moves.NotFound:
         fail(f"no application {ref}")
         return
@@ -133,6 +140,22 @@ def set_status(ref: str, status: str, note: str | None) -> None:
         return
     sent = notify_move(app, moved.id, from_status=row.status, note=note)
     click.echo(f"{moved.reference}: {row.status} -> {moved.status}; notice {sent.outcome}")
+
+
+def _with_settings(conn: Any, row: store.ApplicationRow, settings: dict[str, Any]) -> store.ApplicationRow:
+    values = {
+        moves.SAMPLE_ADDRESS: settings["sample_address"],
+        moves.SAMPLES_DUE: settings["samples_due"].date().isoformat() if settings["samples_due"] else None,
+        moves.SAMPLES_UNITS: settings["samples_units"],
+        moves.SALES_DATA_DUE: settings["sales_data_due"].date().isoformat()
+        if settings["sales_data_due"]
+        else None,
+    }
+    values = {key: value for key, value in values.items() if value is not None}
+    if not values:
+        return row
+    staff_store.set_meta(conn, row.id, {**row.meta, **values})
+    return dataclasses.replace(row, meta={**row.meta, **values})
 
 
 @click.command()

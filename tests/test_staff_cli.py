@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from bot.cli import main
-from conversations import UserKey
+from conversations import Inbound, UserKey
 from storage.enquiries import create_enquiry
 from tests.staff_kit import history, reload, submitted
 
@@ -182,3 +182,31 @@ def test_export_xlsx_and_csv_open_back(app, staff, three, tmp_path):
     assert table[2]["sales_orders"] == "10" and table[2]["product_name_ja"] == "さくら緑茶"
     bad = staff("export", "--output", str(tmp_path / "out.pdf"))
     assert bad.exit_code == 2 and ".xlsx or .csv" in bad.output
+
+
+def test_set_status_with_the_samples_address_date_and_units_of_this_company(app, staff, three):
+    a, _b, _c = three
+    result = staff(
+        "set-status",
+        a.reference,
+        "accepted",
+        "--sample-address",
+        "東京都港区赤坂1-12-32",
+        "--samples-due",
+        "2026-02-02",
+        "--samples-units",
+        "8",
+    )
+    assert result.exit_code == 0, result.output
+    assert reload(app, a).meta["sample_address"] == "東京都港区赤坂1-12-32"
+    greeting = app.dialog.greet(UserKey("console", "a"))
+    said = "\n".join(message.text for message in greeting.messages)
+    assert "サンプル 8 個を 2026年2月2日（月） までに" in said
+    assert "送付先：東京都港区赤坂1-12-32" in said
+    status = app.dialog.handle(UserKey("console", "a"), Inbound(text="/status"))
+    shown = "\n".join(message.text for message in status.messages)
+    assert (
+        "（期限：2026年2月2日（月））" in shown and "東京都港区赤坂1-12-32" in shown and "/shipment" in shown
+    )
+    bad = staff("set-status", a.reference, "samples_shipped", "--samples-due", "soon")
+    assert bad.exit_code == 2
