@@ -210,3 +210,12 @@ def test_set_status_with_the_samples_address_date_and_units_of_this_company(app,
     )
     bad = staff("set-status", a.reference, "samples_shipped", "--samples-due", "soon")
     assert bad.exit_code == 2
+
+
+def test_a_long_export_shows_a_progress_bar(staff, three, tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.staff_export.PROGRESS_FROM", 2)  # three applications count as long here
+    result = staff("export", "--output", str(tmp_path / "long.csv"))
+    assert result.exit_code == 0
+    assert "exporting" in result.output
+    monkeypatch.setattr("bot.staff_export.PROGRESS_FROM", 3)
+    assert "exporting" not in staff("export", "--output", str(tmp_path / "short.csv")).output
