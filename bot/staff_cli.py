@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
+from bot.staff_commands import COMMANDS
+from bot.staff_export import export
+
 
 @click.group()
 def staff() -> None:
     """Review, export, answer and broadcast: the staff's commands."""
+
+
+for _command in COMMANDS:
+    staff.add_command(_command)
+staff.add_command(export)

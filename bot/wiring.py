@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from bot.config import Settings, load_settings
 from bot.forms import write_application_form
+from bot.notices import Notifier
 from bot.programme import Programme, load_programme
 from conversations import Dialog, Registry, Services, Texts, build_registry
 from storage.db import make_engine, upgrade
@@ -59,4 +60,6 @@ def build_app(
         # what the application form needs from outside the core: where files go, how .xlsx is laid out
         options={"files_dir": settings.files_dir, "form_writer": write_application_form},
     )
-    return App(settings, programme, texts, engine, registry, services, Dialog(engine, services))
+    app = App(settings, programme, texts, engine, registry, services, Dialog(engine, services))
+    services.options["notify"] = Notifier(app)  # staff chat commands tell the company after commit
+    return app

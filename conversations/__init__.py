@@ -44,4 +44,7 @@ def build_registry() -> Registry:
     register_eligibility(registry)
     application.register(registry)
     faq.register(registry)
+    from conversations import staff
+
+    staff.register(registry)
     return registry

@@ -52,6 +52,8 @@ class Context:
         self.now = now
         self.inbound = inbound
         self.out: list[Outbound] = []
+        # work to do once this step's transaction has committed (never if it rolls back)
+        self.after_commit: list[Callable[[], None]] = []
         self.lang: str = user.language or "ja"
         self.language_known = user.language is not None
 

@@ -97,6 +97,11 @@ class Dialog:
             )
             if message_key is not None:
                 store.store_reply(conn, key.channel, message_key, payload)
+        for callback in ctx.after_commit:  # e.g. a notice to another user (staff commands)
+            try:
+                callback()
+            except Exception:
+                log.exception("after-commit work failed", extra={"user_id": user.id})
         return reply
 
     def _step(self, ctx: Context, inbound: Inbound, *, first: bool) -> None:

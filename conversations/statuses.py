@@ -64,7 +64,7 @@ for _status in BEFORE_LIVE:
 EDITABLE_SALES_DATA = ("promotion_ended", "data_submitted")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)  # not frozen: raising through a `with` block sets __traceback__
 class MoveRefused(Exception):
     """The move is not allowed; `allowed` lists what this actor may do from `current`."""
 

@@ -8,26 +8,22 @@ promotion ends (its planned end, or the move to `promotion_ended` when that came
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from conversations.application.common import zone
 from conversations.application.fields import open_fields
 from conversations.context import Context
 from conversations.registry import Registry
-from storage.applications import ApplicationRow, applications_for_user, reached_at
+from storage.applications import ApplicationRow, applications_for_user
 
 
 def due_dates(ctx: Context, row: ApplicationRow) -> dict[str, Any]:
+    from conversations.staff import moves  # here: conversations.staff imports this package
+
     dates = ctx.programme.dates
-    samples_due = None
-    if row.status == "accepted":
-        accepted = reached_at(ctx.conn, row.id, "accepted")
-        samples_due = accepted + timedelta(days=dates.samples_due_days) if accepted else None
-    ended = reached_at(ctx.conn, row.id, "promotion_ended") if row.status == "promotion_ended" else None
-    sales_data_due = max(ended or dates.promotion_end, dates.promotion_end) + timedelta(
-        days=dates.sales_data_due_days
-    )
+    # staff may set the dates and the sample address per application (applications.meta)
+    samples_due = moves.samples_due(ctx.conn, ctx.programme, row) if row.status == "accepted" else None
+    sales_data_due = moves.sales_data_due(ctx.conn, ctx.programme, row)
     return {
         "deadline": dates.deadline,
         "zone": zone(ctx),
@@ -36,6 +32,7 @@ def due_dates(ctx: Context, row: ApplicationRow) -> dict[str, Any]:
         "promotion_end": dates.promotion_end,
         "sales_data_due": sales_data_due,
         "max_units": ctx.programme.samples.max_units,
+        "address": row.meta.get(moves.SAMPLE_ADDRESS),
         "ship_days": ctx.programme.shipping.max_days_after_order,
     }
 

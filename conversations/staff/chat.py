@@ -1,0 +1,141 @@
+"""/staff in the chat, for the accounts in JAPANMALL_STAFF only (registered staff_only: anyone
+else gets the ordinary unknown-command answer and the attempt is logged by the engine).
+
+/staff list [STATUS] · /staff show REF · /staff set REF STATUS [note] · /staff stats ·
+/staff reply ID text. The company is told after this step commits (Services.options["notify"]).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from conversations.application.common import actor
+from conversations.context import Context
+from conversations.registry import Registry
+from conversations.staff import moves, review
+from conversations.statuses import STATUSES, MoveRefused, allowed_moves
+from storage import applications as store
+from storage import staff as staff_store
+
+log = logging.getLogger(__name__)
+LIST_LIMIT = 30
+
+
+def _name(ctx: Context, status: str) -> str:
+    return ctx.t(f"core.status_names.{status}") if status in STATUSES else status
+
+
+def _list(ctx: Context, args: str) -> None:
+    status = args.strip() or None
+    if status and status not in STATUSES:
+        ctx.say("staff.chat.bad_status", given=status[:32], statuses=", ".join(STATUSES))
+        return
+    items = review.find(ctx.conn, ctx.programme, staff_store.Filters(status=status))
+    if not items:
+        ctx.say("staff.chat.none")
+        return
+    lines = [
+        f"{row.reference} · {_name(ctx, row.status)} · {row.company_name or ''}"
+        for row in (item.application for item in items[:LIST_LIMIT])
+    ]
+    ctx.say("staff.chat.list", count=len(items), lines="\n".join(lines), more=max(0, len(items) - LIST_LIMIT))
+
+
+def _show(ctx: Context, args: str) -> None:
+    row = store.application_by_reference(ctx.conn, args.strip().upper())
+    if row is None:
+        ctx.say("staff.chat.not_found", reference=args.strip()[:32])
+        return
+    history = "\n".join(
+        f"{h.at.astimezone(ctx.programme.tz):%Y-%m-%d %H:%M} {_name(ctx, h.from_status or '')} → "
+        f"{_name(ctx, h.to_status)}{' (' + h.note + ')' if h.note else ''}"
+        for h in store.history(ctx.conn, row.id)
+    )
+    ctx.say(
+        "staff.chat.show",
+        reference=row.reference,
+        company=row.company_name or "",
+        status=_name(ctx, row.status),
+        track=ctx.t(f"core.tracks.{row.track}") if row.track else "",
+        size=review.size_of(row, ctx.programme),
+        history=history,
+        allowed=", ".join(moves_allowed(row.status)),
+    )
+
+
+def moves_allowed(status: str) -> list[str]:
+    return list(allowed_moves(status, "staff"))
+
+
+def _set(ctx: Context, args: str) -> None:
+    parts = args.split(maxsplit=2)
+    if len(parts) < 2:
+        ctx.say("staff.chat.usage")
+        return
+    reference, wanted = parts[0], parts[1]
+    note = parts[2] if len(parts) > 2 else None
+    before = store.application_by_reference(ctx.conn, reference.upper())
+    try:
+        moved = moves.make_move(
+            ctx.conn, reference, wanted, actor="staff", who=actor(ctx), now=ctx.now, note=note
+        )
+    except moves.NotFound:
+        ctx.say("staff.chat.not_found", reference=reference[:32])
+        return
+    except MoveRefused as refused:
+        ctx.say(
+            "staff.chat.refused",
+            current=_name(ctx, refused.current),
+            wanted=wanted[:32],
+            allowed=", ".join(refused.allowed),
+        )
+        return
+    assert before is not None
+    log.info("staff moved an application", extra={"application_id": moved.id, "to": moved.status})
+    notify = ctx.services.options.get("notify")
+    if notify is not None:
+        ctx.after_commit.append(lambda: notify.move(moved.id, before.status, note))
+    ctx.say("staff.chat.moved", reference=moved.reference, status=_name(ctx, moved.status))
+
+
+def _stats(ctx: Context, _args: str) -> None:
+    figures = review.stats(ctx.conn, ctx.programme)
+    by_status = "\n".join(f"{_name(ctx, key)}: {value}" for key, value in figures["status"].items())
+    by_channel = ", ".join(f"{key}: {value}" for key, value in figures["channel"].items())
+    by_language = ", ".join(f"{key}: {value}" for key, value in figures["language"].items())
+    ctx.say(
+        "staff.chat.stats", total=figures["total"], status=by_status, channel=by_channel, language=by_language
+    )
+
+
+def _reply(ctx: Context, args: str) -> None:
+    parts = args.split(maxsplit=1)
+    if len(parts) < 2 or not parts[0].isdigit():
+        ctx.say("staff.chat.usage")
+        return
+    found = staff_store.enquiry(ctx.conn, int(parts[0]))
+    if found is None:
+        ctx.say("staff.chat.no_enquiry", id=parts[0][:12])
+        return
+    answer = parts[1].strip()
+    staff_store.answer_enquiry(ctx.conn, found.id, answer=answer, by=actor(ctx), now=ctx.now)
+    notify = ctx.services.options.get("notify")
+    if notify is not None:
+        ctx.after_commit.append(lambda: notify.reply(found.id, found.user_id, answer, found.application_id))
+    ctx.say("staff.chat.replied", id=found.id)
+
+
+SUBCOMMANDS = {"list": _list, "show": _show, "set": _set, "stats": _stats, "reply": _reply}
+
+
+def staff(ctx: Context, args: str) -> None:
+    sub, _, rest = args.strip().partition(" ")
+    handler = SUBCOMMANDS.get(sub.lower())
+    if handler is None:
+        ctx.say("staff.chat.usage")
+    else:
+        handler(ctx, rest.strip())
+
+
+def register(registry: Registry) -> None:
+    registry.add_command("staff", staff, staff_only=True)

@@ -1,0 +1,151 @@
+"""What staff see of the applications: the filters the columns cannot do (category, company
+size), counts, one application in full, and the flat rows of the export. Pure reading."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection
+
+from conversations.application.fields import NAMES
+from conversations.eligibility.size import company_size
+from storage import applications as store
+from storage import staff as staff_store
+
+if TYPE_CHECKING:
+    from bot.programme import Programme
+
+SIZES = ("sme", "mid_tier", "large", "review", "unknown")
+SALES_COLUMNS = ("sales_pv", "sales_uu", "sales_product", "sales_buyers", "sales_orders", "sales_amount_cny")
+SHIPMENT_COLUMNS = ("shipment_carrier", "shipment_tracking", "shipment_date", "shipment_quantity")
+
+
+def size_of(row: store.ApplicationRow, programme: Programme) -> str:
+    return company_size(dict(row.data), programme).size or "unknown"
+
+
+def find(
+    conn: Connection,
+    programme: Programme,
+    filters: staff_store.Filters | None = None,
+    *,
+    category: str | None = None,
+    size: str | None = None,
+) -> list[staff_store.Listed]:
+    rows = staff_store.list_applications(conn, filters or staff_store.Filters())
+    if category:
+        rows = [item for item in rows if item.application.data.get("product_category") == category]
+    if size:
+        rows = [item for item in rows if size_of(item.application, programme) == size]
+    return rows
+
+
+def summary(item: staff_store.Listed, programme: Programme) -> dict[str, Any]:
+    """One line of `staff list`."""
+    row = item.application
+    return {
+        "reference": row.reference,
+        "status": row.status,
+        "track": row.track,
+        "company": row.company_name,
+        "category": row.data.get("product_category"),
+        "size": size_of(row, programme),
+        "channel": item.channel,
+        "language": item.language,
+        "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
+    }
+
+
+def stats(conn: Connection, programme: Programme) -> dict[str, Any]:
+    """Counts by status, track, category, company size, language and channel; applications per day."""
+    keys = ("status", "track", "category", "size", "language", "channel")
+    counts: dict[str, Counter[str]] = {key: Counter() for key in (*keys, "per_day")}
+    items = find(conn, programme)
+    for item in items:
+        line = summary(item, programme)
+        for key in keys:
+            counts[key][str(line[key] or "unknown")] += 1
+        day = (item.application.submitted_at or item.application.created_at).astimezone(programme.tz)
+        counts["per_day"][day.date().isoformat()] += 1
+    result: dict[str, Any] = {"total": len(items)}
+    result.update({key: dict(sorted(value.items())) for key, value in counts.items()})
+    return result
+
+
+def detail(conn: Connection, programme: Programme, row: store.ApplicationRow) -> dict[str, Any]:
+    """Every field, the staff settings and reports, the history and the deliveries (`staff show`)."""
+    return {
+        "reference": row.reference,
+        "status": row.status,
+        "track": row.track,
+        "company": row.company_name,
+        "corporate_number": row.corporate_number,
+        "size": size_of(row, programme),
+        "submitted_at": row.submitted_at.isoformat() if row.submitted_at else None,
+        "fields": {name: row.data.get(name) for name in NAMES if name in row.data},
+        "meta": row.meta,
+        "history": [
+            {
+                "at": h.at.isoformat(),
+                "actor": h.actor,
+                "from": h.from_status,
+                "to": h.to_status,
+                "note": h.note,
+            }
+            for h in store.history(conn, row.id)
+        ],
+        "deliveries": [
+            {
+                "id": d.id,
+                "kind": d.kind,
+                "channel": d.channel,
+                "outcome": d.outcome,
+                "at": d.created_at.isoformat(),
+                "error": d.error,
+            }
+            for d in staff_store.deliveries_for(conn, row.id)
+        ],
+    }
+
+
+def _cell(value: Any) -> Any:
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if isinstance(value, list):
+        return ", ".join(str(_cell(v)) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
+    return str(value)
+
+
+def export_header() -> list[str]:
+    head = ["reference", "status", "track", "company", "corporate_number", "size", "channel", "language"]
+    return [*head, "submitted_at", *NAMES, *SHIPMENT_COLUMNS, *SALES_COLUMNS]
+
+
+def export_row(item: staff_store.Listed, programme: Programme) -> list[Any]:
+    """One application as the export's columns: one per field, then the shipment and sales data."""
+    row = item.application
+    shipment = row.meta.get("shipment") or {}
+    sales = row.meta.get("sales_data") or {}
+    product = (sales.get("products") or [{}])[0]
+    return [
+        row.reference,
+        row.status,
+        row.track,
+        row.company_name,
+        row.corporate_number,
+        size_of(row, programme),
+        item.channel,
+        item.language,
+        row.submitted_at.isoformat() if row.submitted_at else None,
+        *(_cell(row.data.get(name)) for name in NAMES),
+        *(shipment.get(key.removeprefix("shipment_")) for key in SHIPMENT_COLUMNS),
+        sales.get("pv"),
+        sales.get("uu"),
+        product.get("product"),
+        product.get("buyers"),
+        product.get("orders"),
+        product.get("amount_cny"),
+    ]

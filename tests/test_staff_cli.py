@@ -1,0 +1,221 @@
+"""`japanmall staff …` against the test database: list with its filters, show, set-status
+(refused with the allowed list, exit 2; the company notified), stats, enquiries and reply, and
+the export opened back with openpyxl and csv."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from bot.cli import main
+from conversations import Inbound, UserKey
+from storage.enquiries import create_enquiry
+from tests.staff_kit import history, reload, submitted
+
+
+@pytest.fixture
+def staff(app, db_url, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JAPANMALL_DATABASE_URL", db_url)
+    monkeypatch.setenv("JAPANMALL_PROGRAMME", "japan-mall-2025")
+    monkeypatch.setenv("JAPANMALL_FILES_DIR", str(tmp_path / "files"))
+
+    def invoke(*args: str):
+        return CliRunner().invoke(main, ["staff", *args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def three(app):
+    a = submitted(app, user="a", lang="ja", status="under_review")
+    b = submitted(
+        app, user="b", lang="zh", status="accepted", track="group_buying", product_category="cosmetics"
+    )
+    c = submitted(app, user="c", lang="ja", status="promotion_ended", company_name_ja="株式会社もみじ")
+    return a, b, c
+
+
+def test_every_command_has_help(staff):
+    for command in ("list", "show", "set-status", "export", "stats", "enquiries", "reply"):
+        result = staff(command, "--help")
+        assert result.exit_code == 0 and "Usage: " in result.output, command
+    assert "--category" in staff("list", "--help").output
+
+
+def test_list_filters(staff, three):
+    a, b, c = three
+    everything = json.loads(staff("list", "--json").output)
+    assert [item["reference"] for item in everything] == [a.reference, b.reference, c.reference]
+
+    def refs(*args: str) -> list[str]:
+        result = staff("list", "--json", *args)
+        assert result.exit_code == 0, result.output
+        return [item["reference"] for item in json.loads(result.output)]
+
+    assert refs("--status", "accepted") == [b.reference]
+    assert refs("--track", "group_buying") == [b.reference]
+    assert refs("--category", "cosmetics") == [b.reference]
+    assert refs("--lang", "ja") == [a.reference, c.reference]
+    assert refs("--channel", "console") == [a.reference, b.reference, c.reference]
+    assert refs("--channel", "wechat") == []
+    assert refs("--search", "もみじ") == [c.reference]
+    assert refs("--size", "sme") == [a.reference, b.reference, c.reference]  # 120 employees, 3億円
+    assert staff("list", "--status", "nonsense").exit_code == 2
+    assert a.reference in staff("list").output
+
+
+def test_show_every_field_history_and_deliveries(staff, three):
+    a, _b, _c = three
+    detail = json.loads(staff("show", a.reference, "--json").output)
+    assert detail["fields"]["company_name_ja"] == "株式会社さくら食品"
+    assert detail["fields"]["product_name_ja"] == "さくら緑茶"
+    assert [h["to"] for h in detail["history"]] == ["draft", "submitted", "under_review"]
+    assert detail["deliveries"] == []
+    text = staff("show", a.reference.lower()).output
+    assert "history:" in text and "under_review" in text
+    missing = staff("show", "JM25-9999")
+    assert missing.exit_code == 2 and "no application JM25-9999" in missing.output
+
+
+def test_set_status_moves_notifies_and_refuses_with_the_allowed_list(app, staff, three):
+    a, _b, _c = three
+    refused = staff("set-status", a.reference, "completed")
+    assert refused.exit_code == 2
+    assert "allowed: accepted, waitlisted, rejected, withdrawn" in refused.output
+    assert reload(app, a).status == "under_review"
+    done = staff("set-status", a.reference, "accepted", "--note", "常温で保管してください")
+    assert done.exit_code == 0, done.output
+    assert "under_review -> accepted; notice held" in done.output
+    last = history(app, a)[-1]
+    assert (last.to_status, last.note) == ("accepted", "常温で保管してください")
+    assert last.actor.startswith("cli:")
+    shown = json.loads(staff("show", a.reference, "--json").output)
+    assert [(d["kind"], d["outcome"]) for d in shown["deliveries"]] == [("notice", "held")]
+    greeting = app.dialog.greet(UserKey("console", "a"))
+    said = "\n".join(message.text for message in greeting.messages)
+    assert "「審査中」から「採択」に変わりました" in said
+    assert "ジェトロからの連絡事項：常温で保管してください" in said
+    assert staff("set-status", "JM25-9999", "accepted").exit_code == 2
+
+
+def test_stats(staff, three):
+    figures = json.loads(staff("stats", "--json").output)
+    assert figures["total"] == 3
+    assert figures["status"] == {"accepted": 1, "promotion_ended": 1, "under_review": 1}
+    assert figures["track"] == {"group_buying": 1, "kol_affiliate": 2}
+    assert figures["category"] == {"cosmetics": 1, "food_alcohol": 2}
+    assert figures["language"] == {"ja": 2, "zh": 1}
+    assert figures["channel"] == {"console": 3}
+    assert figures["size"] == {"sme": 3}
+    assert figures["per_day"] == {"2026-01-10": 3}
+    assert "total: 3" in staff("stats").output
+
+
+def test_enquiries_and_reply_reach_the_company(app, staff, three):
+    _a, b, _c = three
+    with app.engine.begin() as conn:
+        enquiry = create_enquiry(
+            conn,
+            user_id=b.user_id,
+            language="zh",
+            question="可以寄到上海吗？",
+            now=app.services.clock(),
+            application_id=b.id,
+        )
+    listed = json.loads(staff("enquiries", "--json").output)
+    assert [(e["id"], e["reference"], e["answer"]) for e in listed] == [(enquiry, b.reference, None)]
+    result = staff("reply", str(enquiry), "可以，请寄到上海办事处。")
+    assert result.exit_code == 0 and "reply held" in result.output
+    assert json.loads(staff("enquiries", "--json").output)[0]["answer"] == "可以，请寄到上海办事处。"
+    assert staff("enquiries", "--open").output.strip() == ""
+    greeting = app.dialog.greet(UserKey("console", "b"))
+    said = "\n".join(message.text for message in greeting.messages)
+    assert "JETRO 对您问题的回复：\n可以，请寄到上海办事处。" in said
+    assert staff("reply", "999", "x").exit_code == 2
+
+
+def test_export_xlsx_and_csv_open_back(app, staff, three, tmp_path):
+    _a, _b, c = three
+    with app.engine.begin() as conn:
+        from storage.staff import set_meta
+
+        sales = {
+            "pv": 1200,
+            "uu": 400,
+            "products": [{"product": "さくら緑茶", "buyers": 9, "orders": 10, "amount_cny": 880.0}],
+        }
+        set_meta(conn, c.id, {**c.meta, "sales_data": sales})
+    result = staff("export", "--output", str(tmp_path / "out.xlsx"))
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(tmp_path / "out.xlsx").active
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    header = rows[0]
+    assert len(rows) == 4
+    assert header[:3] == ["reference", "status", "track"]
+    for column in (
+        "company_name_ja",
+        "product_name_ja",
+        "price_cny",
+        "sales_pv",
+        "sales_amount_cny",
+        "shipment_tracking",
+    ):
+        assert column in header
+    last = dict(zip(header, rows[3], strict=True))
+    assert (last["reference"], last["sales_pv"], last["sales_uu"], last["sales_buyers"]) == (
+        c.reference,
+        1200,
+        400,
+        9,
+    )
+    assert last["sales_amount_cny"] == 880
+    assert last["company_name_ja"] == "株式会社もみじ"
+    assert staff("export", "--output", str(tmp_path / "out.csv")).exit_code == 0
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    assert [row["reference"] for row in table] == [row[0] for row in rows[1:]]
+    assert table[2]["sales_orders"] == "10" and table[2]["product_name_ja"] == "さくら緑茶"
+    bad = staff("export", "--output", str(tmp_path / "out.pdf"))
+    assert bad.exit_code == 2 and ".xlsx or .csv" in bad.output
+
+
+def test_set_status_with_the_samples_address_date_and_units_of_this_company(app, staff, three):
+    a, _b, _c = three
+    result = staff(
+        "set-status",
+        a.reference,
+        "accepted",
+        "--sample-address",
+        "東京都港区赤坂1-12-32",
+        "--samples-due",
+        "2026-02-02",
+        "--samples-units",
+        "8",
+    )
+    assert result.exit_code == 0, result.output
+    assert reload(app, a).meta["sample_address"] == "東京都港区赤坂1-12-32"
+    greeting = app.dialog.greet(UserKey("console", "a"))
+    said = "\n".join(message.text for message in greeting.messages)
+    assert "サンプル 8 個を 2026年2月2日（月） までに" in said
+    assert "送付先：東京都港区赤坂1-12-32" in said
+    status = app.dialog.handle(UserKey("console", "a"), Inbound(text="/status"))
+    shown = "\n".join(message.text for message in status.messages)
+    assert (
+        "（期限：2026年2月2日（月））" in shown and "東京都港区赤坂1-12-32" in shown and "/shipment" in shown
+    )
+    bad = staff("set-status", a.reference, "samples_shipped", "--samples-due", "soon")
+    assert bad.exit_code == 2
+
+
+def test_a_long_export_shows_a_progress_bar(staff, three, tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.staff_export.PROGRESS_FROM", 2)  # three applications count as long here
+    result = staff("export", "--output", str(tmp_path / "long.csv"))
+    assert result.exit_code == 0
+    assert "exporting" in result.output
+    monkeypatch.setattr("bot.staff_export.PROGRESS_FROM", 3)
+    assert "exporting" not in staff("export", "--output", str(tmp_path / "short.csv")).output
