@@ -7,14 +7,15 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from click.testing import CliRunner
-from starlette.testclient import TestClient
 
 from bot import reminders
 from bot.cli import main
 from bot.scheduler import ReminderScheduler
 from bot.server import create_asgi
+from tests.fakes.telegram_http import UvicornThread
 from tests.reminder_support import add_application, add_user, reminder_rows
 
 pytest_plugins = ["tests.wechat_fixtures"]
@@ -84,14 +85,18 @@ def test_serve_starts_the_scheduler_in_its_lifespan(app):
     draft = add_application(app, add_user(app))
     app.services.clock.set(at("2026-01-28T01:00"))
     asgi = create_asgi(app, channels=[], reminders=True)
-    with TestClient(asgi) as client:
-        assert client.get("/healthz").status_code == 200
+    server = UvicornThread(asgi)
+    url = server.start()
+    try:
+        assert httpx.get(f"{url}/healthz").status_code == 200
         scheduler = asgi.state.scheduler
         for _ in range(500):
             if scheduler.runs:
                 break
             time.sleep(0.01)
         assert scheduler.scheduler is not None and scheduler.scheduler.running
+    finally:
+        server.stop()
     assert asgi.state.scheduler.scheduler is None  # stopped with the server
     assert reminder_rows(app) == [(f"reminder:{draft}:deadline:-3", "held")]
     assert create_asgi(app, channels=[]).state.scheduler is None  # tests' own servers: off by default
