@@ -8,3 +8,8 @@ import click
 @click.group()
 def staff() -> None:
     """Review, export, answer and broadcast: the staff's commands."""
+
+
+from bot.broadcast_cli import broadcast  # noqa: E402  (issue 8)
+
+staff.add_command(broadcast)

@@ -8,7 +8,6 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 from click.testing import CliRunner
 
 from bot import reminders
