@@ -35,6 +35,7 @@ RULES = ("deadline", "samples", "sales_data")
 STATUS_OF = {"samples": "accepted", "sales_data": "promotion_ended"}
 DRAFT_BATCH = 1000  # drafts taken per run; the next minute takes the rest
 TOKYO, SHANGHAI = "Asia/Tokyo", "Asia/Shanghai"
+SETTLED = timedelta(minutes=10)  # an application created this long ago is surely committed
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,16 +108,26 @@ def _due(candidate: store.Candidate, rule: str, offset: int, due_at: datetime) -
     )
 
 
-def find_due(app: App, now: datetime) -> list[Due]:
-    """Everything due at `now` and not claimed yet (blocking: runs in a worker thread)."""
+def find_due(app: App, now: datetime, memo: dict[str, int] | None = None) -> list[Due]:
+    """Everything due at `now` and not claimed yet (blocking: runs in a worker thread).
+
+    `memo` (kept by the scheduler between runs) remembers, per deadline offset, an application id
+    up to which every draft was found claimed: the next run looks only above it. Claims are never
+    undone, and only ids created SETTLED ago count, so no draft committed late is skipped.
+    """
     programme, offsets = app.programme, app.programme.reminders
     found: list[Due] = []
     with app.engine.connect() as conn:
         deadline = programme.dates.deadline
         offset = current_offset(offsets.deadline, deadline, now)
         if offset is not None:
-            for candidate in store.drafts_without(conn, programme.id, "deadline", offset, DRAFT_BATCH):
+            memo_key = f"{programme.id}:deadline:{offset}"
+            after = memo.get(memo_key, 0) if memo is not None else 0
+            drafts = store.drafts_without(conn, programme.id, "deadline", offset, DRAFT_BATCH, after)
+            for candidate in drafts:
                 found.append(_due(candidate, "deadline", offset, deadline))
+            if memo is not None and not drafts:
+                memo[memo_key] = store.settled_id(conn, after, now - SETTLED)
         for rule, status in STATUS_OF.items():
             rule_offsets = getattr(offsets, rule)
             maybe: list[Due] = []
@@ -212,13 +223,18 @@ async def deliver(app: App, postman: Postman, due: list[Due], now: datetime) -> 
 
 
 async def run(
-    app: App, *, now: datetime | None = None, dry_run: bool = False, postman: Postman | None = None
+    app: App,
+    *,
+    now: datetime | None = None,
+    dry_run: bool = False,
+    postman: Postman | None = None,
+    memo: dict[str, int] | None = None,
 ) -> list[dict[str, object]]:
     """Find and send (or with dry_run only list) the reminders due at `now`."""
     import asyncio
 
     now = now or app.services.clock()
-    due = await asyncio.to_thread(find_due, app, now)
+    due = await asyncio.to_thread(find_due, app, now, memo)
     if dry_run:
         quiet_start, quiet_end = app.programme.reminders.quiet_start, app.programme.reminders.quiet_end
         return [

@@ -36,6 +36,7 @@ class ReminderScheduler:
         self.scheduler: AsyncIOScheduler | None = None
         self.runs = 0
         self.last_report: list[dict[str, object]] = []
+        self.memo: dict[str, int] = {}  # what find_due need not look at again (bot/reminders.py)
 
     def _telegram(self) -> Any:
         for channel in self.channels:
@@ -47,7 +48,9 @@ class ReminderScheduler:
     async def tick(self) -> list[dict[str, object]]:
         """One run of the minute job (the scheduler calls it; tests may too)."""
         try:
-            report = await reminders.run(self.app, postman=Postman(self.app, telegram=self._telegram()))
+            report = await reminders.run(
+                self.app, postman=Postman(self.app, telegram=self._telegram()), memo=self.memo
+            )
         except Exception:
             log.exception("the reminders job failed; it runs again in a minute")
             return []

@@ -43,17 +43,29 @@ def _key_expr(rule: str, offset: int) -> Any:
     return literal("reminder:") + cast(_a.c.id, String) + literal(f":{rule}:{offset}")
 
 
-def drafts_without(conn: Connection, programme: str, rule: str, offset: int, limit: int) -> list[Candidate]:
-    """Drafts of the programme whose reminder `reminder:<id>:<rule>:<offset>` was never claimed."""
+def drafts_without(
+    conn: Connection, programme: str, rule: str, offset: int, limit: int, after_id: int = 0
+) -> list[Candidate]:
+    """Drafts of the programme (ids above `after_id`) whose reminder `reminder:<id>:<rule>:<offset>`
+    was never claimed."""
     claimed = exists().where(_d.c.dedup_key == _key_expr(rule, offset))
     query = (
         select(_a.c.id, _a.c.reference, _a.c.status, _a.c.meta, *_USER_COLUMNS)
         .join(_u, _u.c.id == _a.c.user_id)
-        .where(_a.c.status == "draft", _a.c.programme == programme, ~claimed)
+        .where(_a.c.id > after_id, _a.c.status == "draft", _a.c.programme == programme, ~claimed)
         .order_by(_a.c.id)
         .limit(limit)
     )
     return [Candidate(*row[:4], *row[4:], None) for row in conn.execute(query)]
+
+
+def settled_id(conn: Connection, after_id: int, created_before: datetime) -> int:
+    """The highest application id above `after_id` created before the moment (so committed long
+    ago: a lower id cannot appear later); `after_id` if there is none. A primary-key range scan."""
+    found = conn.execute(
+        select(func.max(_a.c.id)).where(_a.c.id > after_id, _a.c.created_at < created_before)
+    ).scalar_one_or_none()
+    return found or after_id
 
 
 _REACHED = (

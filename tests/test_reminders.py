@@ -155,3 +155,16 @@ def test_two_schedulers_on_one_database_send_each_reminder_once(app):
     assert sorted(key for key, outcome in reminder_rows(app) if outcome == "sent") == sorted(
         f"reminder:{aid}:deadline:-7" for aid in drafts
     )
+
+
+def test_the_scheduler_memo_skips_settled_drafts_but_never_a_new_one(app):
+    first = add_application(app, add_user(app))
+    memo: dict[str, int] = {}
+    app.services.clock.set(at("2026-01-24T01:00"))
+    assert [r["application_id"] for r in asyncio.run(reminders.run(app, memo=memo))] == [first]
+    assert asyncio.run(reminders.run(app, memo=memo)) == []
+    assert memo == {"japan-mall-2025:deadline:-7": first}  # created long ago: settled
+    later = add_application(app, add_user(app))  # a draft started now, above the mark
+    assert [r["application_id"] for r in asyncio.run(reminders.run(app, memo=memo))] == [later]
+    assert asyncio.run(reminders.run(app, memo=memo)) == []
+    assert memo == {"japan-mall-2025:deadline:-7": first}  # `later` is too new to count as settled
