@@ -37,7 +37,6 @@ from handlers.telegram_out import TelegramOutbox, make_bot
 from storage.models import Application, User
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 
-
 PACE = 0.95  # share of the limit the sender aims at
 
 

@@ -159,3 +159,30 @@ async def deliver(
     with app.engine.begin() as conn:
         store.finish(conn, broadcast_id, app.services.clock())
     return report
+
+
+def take_queued(app: App) -> int | None:
+    with app.engine.begin() as conn:
+        return store.take_queued(conn)
+
+
+async def tell_requester(app: App, postman: Postman, report: Report) -> None:
+    """Tell the staff member who confirmed it in the chat how the broadcast went."""
+    with app.engine.connect() as conn:
+        row = store.get(conn, report.broadcast_id)
+    user_id = (row.filters if row else {}).get("requested_by_user")
+    if user_id is None:
+        return
+    counts = report.counts
+    text = app.texts.render(
+        postman.language_of(user_id),
+        "reminders.broadcast.finished",
+        id=report.broadcast_id,
+        sent=counts.get("sent", 0),
+        held=counts.get("held", 0),
+        blocked=counts.get("blocked", 0),
+        failed=counts.get("failed", 0) + counts.get("unconfirmed", 0),
+    )
+    await postman.send(
+        user_id, [Outbound(text)], kind="notice", dedup_key=f"broadcast-report:{report.broadcast_id}"
+    )

@@ -8,6 +8,7 @@ itself. Several server processes may each run it: the unique delivery key decide
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -56,9 +57,22 @@ class ReminderScheduler:
             return []
         self.runs += 1
         self.last_report = report
+        await self.send_queued()
         if report:
             log.info("reminders job", extra={"count": len(report)})
         return report
+
+    async def send_queued(self) -> None:
+        """Broadcasts confirmed by staff in the chat (/broadcast yes), one at a time."""
+        from bot import broadcast
+
+        try:
+            while (broadcast_id := await asyncio.to_thread(broadcast.take_queued, self.app)) is not None:
+                postman = Postman(self.app, telegram=self._telegram())
+                report = await broadcast.deliver(self.app, broadcast_id, postman=postman)
+                await broadcast.tell_requester(self.app, postman, report)
+        except Exception:
+            log.exception("a queued broadcast failed; resume it with `japanmall staff broadcast --resume`")
 
     async def start(self) -> None:
         # The first run at start; the scheduler's own clock is real time (the job reads the app's clock).

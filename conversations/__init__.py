@@ -44,4 +44,7 @@ def build_registry() -> Registry:
     register_eligibility(registry)
     application.register(registry)
     faq.register(registry)
+    from conversations import broadcast_cmd  # issue 8: staff-only /broadcast
+
+    broadcast_cmd.register(registry)
     return registry

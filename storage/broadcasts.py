@@ -20,7 +20,7 @@ _a = Application.__table__
 _u = User.__table__
 _b = Broadcast.__table__
 _d = Delivery.__table__
-SENDING, FINISHED = "sending", "finished"
+QUEUED, SENDING, FINISHED = "queued", "sending", "finished"  # queued: confirmed in the chat
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,7 @@ def create(
     text_zh: str,
     recipients: Sequence[Recipient],
     now: datetime,
+    status: str = SENDING,
 ) -> int:
     stored = {
         **filters,
@@ -84,7 +85,7 @@ def create(
             "filters": stored,
             "text_ja": text_ja,
             "text_zh": text_zh,
-            "status": SENDING,
+            "status": status,
             "total": len(recipients),
             "finished_at": None,
         },
@@ -118,6 +119,19 @@ def get(conn: Connection, broadcast_id: int) -> BroadcastRow | None:
 
 def unfinished(conn: Connection) -> list[int]:
     return list(conn.execute(select(_b.c.id).where(_b.c.status == SENDING).order_by(_b.c.id)).scalars())
+
+
+def take_queued(conn: Connection) -> int | None:
+    """Move the oldest queued broadcast to `sending` (compare-and-set: one process wins it)."""
+    for broadcast_id in conn.execute(
+        select(_b.c.id).where(_b.c.status == QUEUED).order_by(_b.c.id)
+    ).scalars():
+        won = conn.execute(
+            update(_b).where(_b.c.id == broadcast_id, _b.c.status == QUEUED).values(status=SENDING)
+        ).rowcount
+        if won == 1:
+            return broadcast_id
+    return None
 
 
 def finish(conn: Connection, broadcast_id: int, now: datetime) -> None:

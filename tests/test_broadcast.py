@@ -3,6 +3,7 @@ confirm; a broadcast killed midway (SIGKILL) and resumed reaches everyone exactl
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -145,3 +146,44 @@ def test_a_broadcast_killed_midway_resumes_and_reaches_everyone_exactly_once(app
             == "finished"
         )
     assert sorted(outcome for _, outcome in broadcast_rows(app)) == ["sending"] + ["sent"] * 19
+
+
+def test_staff_broadcast_by_chat_with_a_confirm_sent_by_the_minute_job(settings, engine, clock):
+    from bot.programme import load_programme
+    from bot.scheduler import ReminderScheduler
+    from bot.wiring import build_app
+    from conversations import Inbound, UserKey
+
+    app = build_app(
+        settings.model_copy(update={"staff": "console:boss"}),
+        clock=clock,
+        engine=engine,
+        migrate=False,
+        programme=load_programme(settings.programme, today=clock().date()),
+    )
+    ja, zh = add_user(app, "console", "ja"), add_user(app, "console", "zh")
+    for user in (ja, zh):
+        add_application(app, user, ACCEPTED)
+
+    def say(who: str, text: str) -> str:
+        reply = app.dialog.handle(UserKey("console", who), Inbound(text=text, language_hint="ja"))
+        return "\n".join(m.text for m in reply.messages)
+
+    assert "/broadcast yes" not in say("someone", "/broadcast status=accepted ja=a zh=b")  # staff only
+    with app.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Broadcast)).scalar_one() == 0
+    assert "使い方" in say("boss", "/broadcast status=accepted ja=本文だけ")
+    preview = say("boss", "/broadcast status=accepted ja=説明会のお知らせです。 zh=说明会通知。")
+    assert "2 件" in preview and "console / zh: 1" in preview and "说明会通知。" in preview
+    assert "/broadcast yes" in preview
+    with app.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Broadcast)).scalar_one() == 0  # not yet
+    assert "開始しました" in say("boss", "/broadcast yes")
+    assert "使い方" in say("boss", "/broadcast yes")  # nothing waits for a confirm any more
+    asyncio.run(ReminderScheduler(app).tick())
+    assert [outcome for user, outcome in broadcast_rows(app) if user in (ja, zh)] == ["held", "held"]
+    with app.engine.connect() as conn:
+        assert conn.execute(select(Broadcast.status)).scalar_one() == "finished"
+    with app.engine.connect() as conn:  # the report to the staff member, held for the next opening
+        (payload,) = conn.execute(select(Delivery.payload).where(Delivery.kind == "notice")).scalars()
+    assert "送信 0 件、保留・待機 2 件" in payload["messages"][0]["text"]
