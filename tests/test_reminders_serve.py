@@ -9,11 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from bot import reminders
 from bot.cli import main
 from bot.scheduler import ReminderScheduler
 from bot.server import create_asgi
+from storage.models import Application
 from tests.fakes.telegram_http import UvicornThread
 from tests.reminder_support import add_application, add_user, reminder_rows
 
@@ -125,3 +127,21 @@ def test_cli_run_json_and_list(app, db_url, monkeypatch, tmp_path):
     assert listed.exit_code == 0 and "held 1" in listed.output
     bad = cli.invoke(main, ["reminders", "run", "--now", "tomorrow"])
     assert bad.exit_code != 0 and "ISO 8601" in bad.output
+
+
+def test_staff_change_a_company_time_zone(app, db_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("JAPANMALL_DATABASE_URL", db_url)
+    monkeypatch.setenv("JAPANMALL_FILES_DIR", str(tmp_path / "files"))
+    monkeypatch.chdir(tmp_path)
+    app.services.clock.set(at("2026-01-10T00:00"))
+    aid = add_application(app, add_user(app, "console", "ja"), ACCEPTED)
+    with app.engine.connect() as conn:
+        reference = conn.execute(select(Application.reference).where(Application.id == aid)).scalar_one()
+    cli = CliRunner()
+    assert cli.invoke(main, ["reminders", "timezone", reference, "Mars/Olympus"]).exit_code != 0
+    done = cli.invoke(main, ["reminders", "timezone", reference.lower(), "Asia/Shanghai"])
+    assert done.exit_code == 0 and "Asia/Shanghai" in done.output
+    app.services.clock.set(at("2026-01-21T00:30"))  # 09:30 Tokyo, 08:30 Shanghai: now quiet for it
+    (row,) = asyncio.run(reminders.run(app))
+    assert (row["timezone"], row["outcome"], row["detail"]) == ("Asia/Shanghai", "held", "quiet hours")
+    assert cli.invoke(main, ["reminders", "timezone", "JM25-9999", "default"]).exit_code != 0
