@@ -89,7 +89,7 @@ def populate(app, n: int) -> None:
         conn.execute(insert(Application), apps)
 
 
-async def send(app, broadcast_id: int, limit: float) -> broadcast.Report:
+async def send(app, broadcast_id: int, limit: float, concurrency: int) -> broadcast.Report:
     limiter = ChatRateLimiter()
     # The overall pace a little under the limit (network jitter bunches requests at the far end),
     # as the bot keeps under Telegram's 30/s in production.
@@ -98,7 +98,7 @@ async def send(app, broadcast_id: int, limit: float) -> broadcast.Report:
     try:
         async with make_bot(app, limiter) as bot:
             postman = Postman(app, telegram=TelegramOutbox(app, runner, bot))
-            return await broadcast.deliver(app, broadcast_id, postman=postman, concurrency=32)
+            return await broadcast.deliver(app, broadcast_id, postman=postman, concurrency=concurrency)
     finally:
         runner.close()
 
@@ -107,6 +107,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--limit", type=float, default=100.0, help="sends a second the fake allows")
+    parser.add_argument("--concurrency", type=int, default=32, help="sends in flight")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, FakeTelegram() as fake:
         fake.limit_rate(args.limit)
@@ -124,7 +125,7 @@ def main() -> None:
             app, broadcast.Segment(statuses=("accepted",)), "お知らせ", "通知", "benchmark"
         )
         started = time.perf_counter()
-        report = asyncio.run(send(app, broadcast_id, args.limit))
+        report = asyncio.run(send(app, broadcast_id, args.limit, args.concurrency))
         seconds = time.perf_counter() - started
         rate = fake.messages / seconds
         print(f"{app.engine.dialect.name}: {len(recipients):,} recipients, limit {args.limit:g}/s")

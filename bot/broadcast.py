@@ -142,18 +142,32 @@ async def deliver(
     async with _postman(app, postman, any(r.channel == "telegram" for r in todo)) as sender:
 
         async def one(recipient: store.Recipient) -> None:
+            messages = [Outbound(texts.get(recipient.language, row.text_ja))]
+            key = store.key(broadcast_id, recipient.user_id)
             async with gate:
-                sent = await sender.send(
-                    recipient.user_id,
-                    [Outbound(texts.get(recipient.language, row.text_ja))],
-                    kind="broadcast",
-                    dedup_key=store.key(broadcast_id, recipient.user_id),
-                    application_id=recipient.application_id,
-                )
-            outcome = "unconfirmed" if sent.outcome == "duplicate" else REPORTED.get(sent.outcome, "failed")
+                if recipient.channel == "telegram" and sender.telegram is not None:
+                    # The Postman's own Telegram path without its per-send user lookup on the loop.
+                    done = await sender.telegram.send_to_user(
+                        recipient.user_id,
+                        messages,
+                        kind="broadcast",
+                        dedup_key=key,
+                        application_id=recipient.application_id,
+                    )
+                    result = done.outcome
+                else:
+                    sent = await sender.send(
+                        recipient.user_id,
+                        messages,
+                        kind="broadcast",
+                        dedup_key=key,
+                        application_id=recipient.application_id,
+                    )
+                    result = sent.outcome
+            outcome = "unconfirmed" if result == "duplicate" else REPORTED.get(result, "failed")
             report.counts[outcome] += 1
             if on_result:
-                on_result(sent.outcome)
+                on_result(result)
 
         await asyncio.gather(*(one(recipient) for recipient in todo))
     with app.engine.begin() as conn:
