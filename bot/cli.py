@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from bot import wechat_cli
+from bot import reminders_cli, wechat_cli
 from bot.check_cmd import check
 from bot.config import ConfigError, load_settings
 from bot.programme import ProgrammeError
@@ -99,6 +99,7 @@ def db_upgrade() -> None:
 main.add_command(check)
 main.add_command(staff)
 main.add_command(wechat_cli.wechat)
+main.add_command(reminders_cli.reminders)
 
 if __name__ == "__main__":
     main()

@@ -212,12 +212,22 @@ class RequestContext:
 
 
 def create_asgi(
-    app: App, *, channels: list[Channel] | None = None, runner: StepRunner | None = None
+    app: App,
+    *,
+    channels: list[Channel] | None = None,
+    runner: StepRunner | None = None,
+    reminders: bool | None = None,
 ) -> Starlette:
+    """`reminders`: run the reminders' minute job (bot/scheduler.py); by default on when the
+    channels come from the configuration (`japanmall serve`), off when a test gives its own."""
+    from bot.scheduler import ReminderScheduler
     from handlers.files import file_routes
 
     runner = runner or StepRunner(app)
+    if reminders is None:
+        reminders = channels is None
     channels = build_channels(app, runner) if channels is None else channels
+    scheduler = ReminderScheduler(app, channels) if reminders else None
 
     async def healthz(_request: Request) -> JSONResponse:
         def probe() -> None:
@@ -237,6 +247,8 @@ def create_asgi(
     async def lifespan(_asgi: Starlette) -> AsyncIterator[None]:
         for channel in channels:
             await channel.start()
+        if scheduler is not None:
+            await scheduler.start()
         # Everything built so far lives as long as the process: keep it out of the cyclic collector's
         # full passes, which otherwise stall every request for ~50 ms every few seconds under load.
         gc.collect()
@@ -245,6 +257,8 @@ def create_asgi(
         try:
             yield
         finally:
+            if scheduler is not None:
+                await scheduler.stop()
             for channel in reversed(channels):
                 try:
                     await channel.stop()
@@ -260,6 +274,7 @@ def create_asgi(
     asgi.state.app = app
     asgi.state.runner = runner
     asgi.state.channels = channels
+    asgi.state.scheduler = scheduler
     asgi.add_middleware(RequestContext)
     return asgi
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from bot.broadcast_cli import broadcast
 from bot.staff_commands import COMMANDS
 from bot.staff_export import export
 
@@ -16,3 +17,4 @@ def staff() -> None:
 for _command in COMMANDS:
     staff.add_command(_command)
 staff.add_command(export)
+staff.add_command(broadcast)

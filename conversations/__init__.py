@@ -47,4 +47,7 @@ def build_registry() -> Registry:
     from conversations import staff
 
     staff.register(registry)
+    from conversations import broadcast_cmd  # issue 8: staff-only /broadcast
+
+    broadcast_cmd.register(registry)
     return registry

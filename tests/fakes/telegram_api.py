@@ -5,6 +5,10 @@ deleteWebhook, setMyCommands, sendMessage, sendDocument, getFile and file downlo
 answerCallbackQuery and editMessageReplyMarkup; it refuses what Telegram refuses (text over
 4,096 characters, callback data over 64 bytes), and it answers 429 with retry_after, or 403,
 for the chats a test chooses. Every call is recorded with its time.
+
+`limit_rate(n)` makes it behave like Telegram's overall flood limit: a token bucket of n sends a
+second (burst n); a send beyond it is answered 429 with retry_after and counted in `too_many`.
+`on_message` (if set) is called with the number of messages sent so far, before answering.
 """
 
 from __future__ import annotations
@@ -89,6 +93,10 @@ class FakeTelegram:
         self._files: dict[str, tuple[str, bytes]] = {}
         self._faults: dict[int, list[tuple[int, int]]] = {}  # chat -> [(status, retry_after)]
         self._blocked: set[int] = set()
+        self._bucket: list[float] | None = None  # [rate, tokens, last refill]
+        self.too_many = 0
+        self.messages = 0
+        self.on_message: Any = None
         self._lock = threading.Lock()
         self._ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
@@ -125,6 +133,21 @@ class FakeTelegram:
         """The next `times` sends to the chat get 429 with this retry_after."""
         with self._lock:
             self._faults.setdefault(chat_id, []).extend([(429, retry_after)] * times)
+
+    def limit_rate(self, per_second: float) -> None:
+        """Every send beyond `per_second` a second (token bucket, burst `per_second`) gets 429."""
+        with self._lock:
+            self._bucket = [per_second, per_second, time.monotonic()]
+
+    def _take_token(self) -> bool:
+        if self._bucket is None:
+            return True
+        rate, tokens, last = self._bucket
+        now = time.monotonic()
+        tokens = min(rate, tokens + (now - last) * rate)
+        ok = tokens >= 1
+        self._bucket[1:] = [tokens - 1 if ok else tokens, now]
+        return ok
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: every send to the chat gets 403."""
@@ -181,6 +204,9 @@ class FakeTelegram:
         with self._lock:
             if chat in self._blocked:
                 return self._error(call, 403, "Forbidden: bot was blocked by the user")
+            if not self._take_token():
+                self.too_many += 1
+                return self._error(call, 429, "Too Many Requests: retry after 1", retry_after=1)
             pending = self._faults.get(chat)
             if pending:
                 _status, retry_after = pending.pop(0)
@@ -244,6 +270,11 @@ class FakeTelegram:
         if markup:
             content["reply_markup"] = markup
         call.result = self._message(call.params["chat_id"], **content)
+        with self._lock:
+            self.messages += 1
+            count = self.messages
+        if self.on_message is not None:
+            self.on_message(count)
         return self._ok(call.result)
 
     async def _api_sendDocument(self, call: Call) -> Response:
