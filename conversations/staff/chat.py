@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from conversations.application.common import actor
+from conversations.broadcast_cmd import broadcast_command
 from conversations.context import Context
 from conversations.registry import Registry
 from conversations.staff import moves, review
@@ -125,7 +126,14 @@ def _reply(ctx: Context, args: str) -> None:
     ctx.say("staff.chat.replied", id=found.id)
 
 
-SUBCOMMANDS = {"list": _list, "show": _show, "set": _set, "stats": _stats, "reply": _reply}
+SUBCOMMANDS = {
+    "list": _list,
+    "show": _show,
+    "set": _set,
+    "stats": _stats,
+    "reply": _reply,
+    "broadcast": broadcast_command,  # /staff broadcast … is /broadcast … (a preview, then a confirm)
+}
 
 
 def staff(ctx: Context, args: str) -> None:
