@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 # Outcomes a caller may see: sent, waiting (WeChat, until the user writes), held (console, until
 # the user opens the chat), blocked (Telegram), unsubscribed (WeChat), failed, duplicate.
 DELIVERED = ("sent",)
+NO_TELEGRAM = "the Telegram channel is not configured (JAPANMALL_TELEGRAM_TOKEN)"
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,9 @@ class Postman:
             return Sent("duplicate" if result.duplicate else result.status, result.delivery_id, result.error)
         if user.channel == "telegram":
             return await self._telegram(user_id, messages, kind, dedup_key, application_id)
-        return self._hold(user_id, user.channel, messages, kind, dedup_key, application_id)
+        return self._settle(
+            user_id, user.channel, messages, kind, dedup_key, application_id, outcome=deliveries.HELD
+        )
 
     async def _telegram(
         self,
@@ -98,7 +101,16 @@ class Postman:
     ) -> Sent:
         if self.telegram is None:
             if not self.app.settings.telegram_token:
-                return self._record_failed(user_id, "telegram", messages, kind, dedup_key, application_id)
+                return self._settle(
+                    user_id,
+                    "telegram",
+                    messages,
+                    kind,
+                    dedup_key,
+                    application_id,
+                    outcome=deliveries.FAILED,
+                    error=NO_TELEGRAM,
+                )
             from handlers.telegram_out import open_outbox
 
             async with open_outbox(self.app) as outbox:
@@ -112,7 +124,7 @@ class Postman:
         )
         return Sent(done.outcome, done.delivery_id, done.error)
 
-    def _hold(
+    def _settle(
         self,
         user_id: int,
         channel: str,
@@ -120,49 +132,27 @@ class Postman:
         kind: str,
         dedup_key: str | None,
         application_id: int | None,
+        *,
+        outcome: str,
+        error: str | None = None,
     ) -> Sent:
-        now = self.app.services.clock()
+        """Record a delivery whose outcome is known without calling a platform."""
         with self.app.engine.begin() as conn:
-            row, new = deliveries.hold(
+            row, new = deliveries.settle(
                 conn,
                 user_id=user_id,
                 channel=channel,
                 kind=kind,
                 messages=[m.to_json() for m in messages],
-                now=now,
+                now=self.app.services.clock(),
+                outcome=outcome,
+                error=error,
                 dedup_key=dedup_key,
                 application_id=application_id,
             )
-        return Sent(deliveries.HELD if new else "duplicate", row.id)
-
-    def _record_failed(
-        self,
-        user_id: int,
-        channel: str,
-        messages: Sequence[Outbound],
-        kind: str,
-        dedup_key: str | None,
-        application_id: int | None,
-    ) -> Sent:
-        error = "the Telegram channel is not configured (JAPANMALL_TELEGRAM_TOKEN)"
-        now = self.app.services.clock()
-        with self.app.engine.begin() as conn:
-            row, new = deliveries.claim(
-                conn,
-                user_id=user_id,
-                channel=channel,
-                kind=kind,
-                payload={"messages": [m.to_json() for m in messages]},
-                now=now,
-                dedup_key=dedup_key,
-                application_id=application_id,
-            )
-            if new:
-                deliveries.finish(
-                    conn, row.id, outcome=deliveries.FAILED, payload=row.payload, attempts=0, error=error
-                )
-        log.warning("delivery %s failed: %s", row.id, error)
-        return Sent(deliveries.FAILED if new else "duplicate", row.id, error)
+        if new and error:
+            log.warning("delivery %s %s: %s", row.id, outcome, error)
+        return Sent(outcome if new else "duplicate", row.id, error)
 
 
 def send_now(app: App, user_id: int, messages: Sequence[Outbound], **kwargs: Any) -> Sent:

@@ -198,7 +198,7 @@ _MARK_SHOWN = (
 )
 
 
-def hold(
+def settle(
     conn: Connection,
     *,
     user_id: int,
@@ -206,11 +206,14 @@ def hold(
     kind: str,
     messages: Sequence[dict[str, Any]],
     now: datetime,
+    outcome: str,
+    error: str | None = None,
     dedup_key: str | None = None,
     application_id: int | None = None,
 ) -> tuple[DeliveryRow, bool]:
-    """A message for a channel that cannot reach the user now (the console): kept as `held` and
-    shown when the user next opens the chat. Returns (row, new) like `claim`."""
+    """A delivery whose outcome is known at once — `held` for a channel that cannot reach the
+    user now (the console: shown at the next chat opening), `failed` for a channel that is not
+    configured. Returns (row, new) like `claim`."""
     row, new = claim(
         conn,
         user_id=user_id,
@@ -222,8 +225,8 @@ def hold(
         application_id=application_id,
     )
     if new:
-        finish(conn, row.id, outcome=HELD, payload=row.payload, attempts=0)
-        row.outcome = HELD
+        finish(conn, row.id, outcome=outcome, payload=row.payload, attempts=0, error=error)
+        row.outcome, row.error = outcome, error
     return row, new
 
 
