@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, Row, Select, bindparam, func, insert, select, update
 
 from storage.intake import set_last_reference
 from storage.models import Application, StatusChange
@@ -55,26 +55,21 @@ _DRAFT_FOR_USER = select(*_COLUMNS).where(
 )
 _BY_REFERENCE = select(*_COLUMNS).where(_apps.c.reference == bindparam("reference"))
 _BY_ID = select(*_COLUMNS).where(_apps.c.id == bindparam("aid"))
-_FIRST_OF_USER = (
-    select(*_COLUMNS)
-    .where(
-        _apps.c.user_id == bindparam("uid"),
-        _apps.c.programme == bindparam("programme"),
-        _apps.c.status != DRAFT,
+
+
+def _first_submitted(who: ColumnElement[bool]) -> Select[Any]:
+    """The earliest application past draft in a programme, of a user or of a company."""
+    return (
+        select(*_COLUMNS)
+        .where(who, _apps.c.programme == bindparam("programme"), _apps.c.status != DRAFT)
+        .order_by(_apps.c.id)
+        .limit(1)
     )
-    .order_by(_apps.c.id)
-    .limit(1)
-)
-_FIRST_OF_COMPANY = (
-    select(*_COLUMNS)
-    .where(
-        _apps.c.corporate_number == bindparam("number"),
-        _apps.c.programme == bindparam("programme"),
-        _apps.c.status != DRAFT,
-    )
-    .order_by(_apps.c.id)
-    .limit(1)
-)
+
+
+_FIRST_OF_USER = _first_submitted(_apps.c.user_id == bindparam("uid"))
+_FIRST_OF_COMPANY = _first_submitted(_apps.c.corporate_number == bindparam("number"))
+
 _PLACES_TAKEN = select(func.count()).where(
     _apps.c.programme == bindparam("programme"), _apps.c.status.not_in(NOT_HOLDING_A_PLACE)
 )
