@@ -85,18 +85,20 @@ class Dialog:
             store.touch_user(conn, user.id, now, ctx.lang if ctx.language_known else None)
             store.save_state(conn, user.id, state, now, is_new=is_new)
             reply = Reply(tuple(ctx.out), ctx.lang, user_id=user.id)
-            payload = reply.to_json()
-            store.record_delivery(
-                conn,
-                user_id=user.id,
-                channel=key.channel,
-                kind="reply",
-                payload=payload,
-                outcome="replied",
-                now=now,
-            )
+            # The reply is kept once: with the platform's message key when there is one (a retry
+            # gets it back from there), else as a delivery row (the console, a greeting).
             if message_key is not None:
-                store.store_reply(conn, key.channel, message_key, payload)
+                store.store_reply(conn, key.channel, message_key, reply.to_json())
+            else:
+                store.record_delivery(
+                    conn,
+                    user_id=user.id,
+                    channel=key.channel,
+                    kind="reply",
+                    payload=reply.to_json(),
+                    outcome="replied",
+                    now=now,
+                )
         for callback in ctx.after_commit:  # e.g. a notice to another user (staff commands)
             try:
                 callback()

@@ -43,9 +43,11 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
+    # The recipe emits it with exec_driver_sql; on the driver's connection directly it costs a
+    # tenth as much, and it runs once per inbound message (the hot path).
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from conversations import Form, Inbound, Step, UserKey
 from storage import dialog as store
-from storage.models import Base, Delivery, InboundKey, User
+from storage.models import Base, ConversationState, Delivery, InboundKey, User
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -73,9 +73,12 @@ def test_a_repeated_message_acts_once_and_gets_the_same_reply(app):
     assert [m.text for m in again.messages] == [m.text for m in first.messages]
     assert [m.options for m in again.messages] == [m.options for m in first.messages]
     with app.engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(InboundKey)).scalar() == 1
+        (stored,) = conn.execute(select(InboundKey.reply)).scalars().all()
         replies = conn.execute(select(func.count()).select_from(Delivery).where(Delivery.kind == "reply"))
-        assert replies.scalar() == 2  # the greeting and the one acted-on message
+        # The reply to a platform message is kept once, with its key; only the greeting, which
+        # had no key, has a delivery row.
+        assert replies.scalar() == 1
+    assert [m["text"] for m in stored["messages"]] == [m.text for m in first.messages]
 
 
 def test_concurrent_retries_of_one_message_act_once(app):
@@ -106,6 +109,37 @@ def test_user_row_records_language_and_last_inbound(app, clock):
         row = conn.execute(select(User).where(User.channel_user_id == "42")).one()
     assert row.language == "zh"
     assert row.last_inbound_at == clock()
+
+
+def test_the_hot_path_writes_rows_every_other_reader_reads_alike(app, clock):
+    """On SQLite the per-message statements bypass SQLAlchemy's types: what they write must read
+    back through SQLAlchemy exactly as if SQLAlchemy had written it (and on PostgreSQL it did)."""
+    _notes_flow(app)
+    key = UserKey("wechat", "oRoundTrip")
+    app.dialog.handle(key, Inbound(text="こんにちは"), message_key="oRoundTrip:1")
+    with app.engine.begin() as conn:
+        user = store.get_or_create_user(conn, key.channel, key.user, clock())
+        state = store.load_state(conn, user.id)
+        state.flow, state.step = "notes", "note"
+        store.save_state(conn, user.id, state, clock(), is_new=False)
+    clock.now = clock.now.replace(microsecond=123456)
+    text = '引用 "quotes" \\ back\nslash ]]> 😀'
+    reply = app.dialog.handle(key, Inbound(text=text), message_key="oRoundTrip:2")
+    with app.engine.connect() as conn:
+        row = conn.execute(select(User).where(User.channel_user_id == "oRoundTrip")).one()
+        state_row = conn.execute(select(ConversationState).where(ConversationState.user_id == row.id)).one()
+        stored = conn.execute(select(InboundKey.reply).where(InboundKey.key == "oRoundTrip:2")).scalar_one()
+        received = conn.execute(
+            select(InboundKey.received_at).where(InboundKey.key == "oRoundTrip:2")
+        ).scalar_one()
+    assert row.last_inbound_at == clock() and row.last_inbound_at.tzinfo is not None
+    assert received == clock()
+    assert state_row.answers["notes"] == [text] and state_row.updated_at == clock()
+    assert (state_row.flow, state_row.step, state_row.version) == ("notes", "note", 3)
+    assert stored == reply.to_json()
+    with app.engine.connect() as conn:  # and the hot path reads back what it wrote
+        user, state = store.load_user_and_state(conn, key.channel, key.user, clock())
+    assert user.last_inbound_at == clock() and state is not None and state.answers["notes"] == [text]
 
 
 def _chat(db_url: str, tmp_path: Path, lines: str) -> str:

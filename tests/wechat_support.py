@@ -30,6 +30,7 @@ from bot.server import StepRunner, create_asgi
 from bot.wiring import App, build_app
 from conversations import FileRef, Form, Outbound, Step
 from handlers.wechat import WeChatChannel
+from storage import kv
 from tests.fakes.wechat_api import APP_ID, APP_SECRET, FakeWeChatAPI
 
 TOKEN = "wechat-test-token"
@@ -217,7 +218,8 @@ def make_app(settings: Settings, engine: Engine, clock: Any) -> App:
     return app
 
 
-LONG_LINE = "長い説明の一行です。" * 10  # 300 bytes a line
+LONG_LINE = "長い説明の一行です。" * 10
+RAN = "test:slow-ran:"  # kv keys the `/slow` step leaves, one per committed run  # 300 bytes a line
 
 
 def add_test_features(app: App) -> None:
@@ -227,6 +229,7 @@ def add_test_features(app: App) -> None:
     def slow(ctx: Any, args: str) -> None:
         time.sleep(float(args or "1"))
         ctx.say_text(f"slept {args or '1'}")
+        kv.put(ctx.conn, f"{RAN}{uuid.uuid4().hex}", f"slept {args or '1'}", ctx.now)  # counts its runs
         ctx.ask_again()
 
     def long(ctx: Any, args: str) -> None:
