@@ -18,13 +18,13 @@ import asyncio
 import contextlib
 import contextvars
 import gc
+import itertools
 import logging
 import os
 import queue
 import re
 import threading
 import time
-import uuid
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -121,11 +121,15 @@ class StepRunner:
 
     async def run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Database work: on SQLite this is the one writer thread."""
+        return await self.submit(function, *args, **kwargs)
+
+    def submit(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> asyncio.Future[T]:
+        """`run` as a future of its own: a caller that waits with a time limit needs no task."""
         loop = asyncio.get_running_loop()
         call = partial(contextvars.copy_context().run, function, *args, **kwargs)
         if self._writer is not None:
-            return await self._writer.submit(loop, call)
-        return await loop.run_in_executor(self._pool, call)
+            return self._writer.submit(loop, call)
+        return loop.run_in_executor(self._pool, call)
 
     async def io(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Network calls to a platform's API (which may write a little to the database too)."""
@@ -166,6 +170,16 @@ def build_channels(app: App, runner: StepRunner) -> list[Channel]:
     return channels
 
 
+_ID_PREFIX = os.urandom(4).hex()  # this process's (several workers share one log)
+_ID_COUNTER = itertools.count(1)
+
+
+def _new_request_id() -> str:
+    """A request id unique across processes: a random prefix per process and a counter (ids need
+    not be secret, and reading os.urandom for each request costs a system call on the hot path)."""
+    return f"{_ID_PREFIX}{next(_ID_COUNTER):08x}"
+
+
 class RequestContext:
     """Pure ASGI middleware: request id, a body-size cap by Content-Length, one log line per request."""
 
@@ -179,7 +193,7 @@ class RequestContext:
             return
         headers = dict(scope.get("headers") or ())
         given = headers.get(b"x-request-id", b"").decode("latin-1")
-        rid = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex[:16]
+        rid = given if _REQUEST_ID.fullmatch(given) else _new_request_id()
         token = request_id.set(rid)
         started = time.perf_counter()
         status = 500

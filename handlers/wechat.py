@@ -160,18 +160,16 @@ class WeChatChannel:
             inbound = await self._with_download(inbound, translated.media_id, started)
         loop = asyncio.get_running_loop()
         flight = InFlight()
-        work = asyncio.ensure_future(
-            self.runner.run(self._step, flight, openid, inbound, translated.message_key, translated.subscribe)
+        work = self.runner.submit(
+            self._step, flight, openid, inbound, translated.message_key, translated.subscribe
         )
         remaining = max(0.0, self.budget - (loop.time() - started))
-        try:
-            reply, mode = await asyncio.wait_for(asyncio.shield(work), remaining)
-        except TimeoutError:
-            if flight.give_up():
-                self._spawn(self._after_success(work, openid, translated))
-                log.warning("wechat step over budget: answering success", extra={"channel": CHANNEL})
-                return None
-            reply, mode = await work
+        await asyncio.wait((work,), timeout=remaining)  # leaves `work` running when time is up
+        if not work.done() and flight.give_up():
+            self._spawn(self._after_success(work, openid, translated))
+            log.warning("wechat step over budget: answering success", extra={"channel": CHANNEL})
+            return None
+        reply, mode = await work
         parts = self._parts(reply, translated)
         key = translated.message_key
         if mode == PASSIVE:
