@@ -49,8 +49,8 @@ _REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{8,64}")
 class Writer:
     """ONE thread running blocking steps in arrival order (SQLite's one writer). Up to BATCH steps
     that were already waiting run back to back and are handed to the event loop together: fewer
-    wake-ups and GIL hand-overs, about a fifth more messages a second on one core
-    (benchmarks/wechat_webhook.py), at the cost of a few milliseconds for the first of them."""
+    wake-ups and GIL hand-overs (a fifth more messages a second when a step took ~1 ms; within
+    the noise, 1 to 16, since the SQLite hot path takes ~0.2 ms: benchmarks/wechat_webhook.py)."""
 
     BATCH = 4
 
