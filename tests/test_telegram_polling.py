@@ -32,9 +32,13 @@ def said(fake: FakeTelegram, chat_id: int, text: str):
 
 
 def answers(app, user: int) -> dict:
-    with app.engine.begin() as conn:
-        row = dialog.get_or_create_user(conn, "telegram", str(user), app.services.clock())
-        state = dialog.load_state(conn, row.id)
+    """The user's answers so far; only reads (creating the user here would race the bot's own
+    first step for the same user, which PostgreSQL then reports as a duplicate key)."""
+    with app.engine.connect() as conn:
+        user_id = conn.execute(
+            select(User.id).where(User.channel == "telegram", User.channel_user_id == str(user))
+        ).scalar_one_or_none()
+        state = dialog.load_state(conn, user_id) if user_id is not None else None
     return state.answers if state else {}
 
 
