@@ -8,28 +8,14 @@ import logging
 
 import pytest
 
-from handlers.telegram_limits import ChatRateLimiter
 from storage.enquiries import create_enquiry
-from tests.fakes.telegram_api import FakeTelegram
-from tests.fakes.telegram_chat import TelegramChat, serving
+from tests.fakes.telegram_chat import TelegramChat
 from tests.staff_kit import history, reload, submitted
 from tests.transcript import CoreChat, play
 from tests.wechat_support import openid
 
-pytest_plugins = ["tests.wechat_fixtures"]
+pytest_plugins = ["tests.wechat_fixtures", "tests.telegram_fixtures"]
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
-
-
-@pytest.fixture
-def fake():
-    with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-def served(app, fake):
-    with serving(app, fake, mode="webhook", limiter=ChatRateLimiter(chat_rate=0)) as served:
-        yield served
 
 
 def test_telegram_staff_list_show_set_and_the_company_is_told(app, fake, served):

@@ -9,31 +9,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from handlers.telegram_limits import ChatRateLimiter
 from storage import applications as apps
 from storage import dialog as store
 from storage.application_files import MATERIAL, files_of
 from tests.application_kit import application_of, prechecked
 from tests.fakes.telegram_api import FakeTelegram
-from tests.fakes.telegram_chat import TelegramChat, message_update, serving
+from tests.fakes.telegram_chat import TelegramChat, message_update
 from tests.test_journey import JOURNEY_ZH
 from tests.transcript import play
 
+pytest_plugins = ["tests.telegram_fixtures"]
+
 LEAFLET = b"%PDF-1.4 sakura green tea leaflet " + bytes(range(256)) * 8
-
-
-@pytest.fixture
-def fake():
-    with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-def served(app, fake):
-    with serving(app, fake, mode="webhook", limiter=ChatRateLimiter(chat_rate=0)) as served:
-        yield served
 
 
 def the_form_sent_back(app, fake: FakeTelegram, chat: TelegramChat, reference: str) -> apps.ApplicationRow:

@@ -6,26 +6,12 @@ switched off here: these tests are about the conversation, not about waiting.
 
 from __future__ import annotations
 
-import pytest
-
 from conversations import FileRef, Form, Outbound, Step
-from handlers.telegram_limits import ChatRateLimiter
 from handlers.telegram_render import CALLBACK_LIMIT
-from tests.fakes.telegram_api import FakeTelegram
-from tests.fakes.telegram_chat import TelegramChat, callback_update, serving
+from tests.fakes.telegram_chat import TelegramChat, callback_update
 from tests.transcript import play
 
-
-@pytest.fixture
-def fake():
-    with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-def served(app, fake):
-    with serving(app, fake, mode="webhook", limiter=ChatRateLimiter(chat_rate=0)) as served:
-        yield served
+pytest_plugins = ["tests.telegram_fixtures"]
 
 
 def test_japanese_by_buttons_through_the_menu_and_the_language_choice(app, fake, served):

@@ -6,27 +6,13 @@ through PTB, the webhook and the fake Bot API. Per-chat pacing is off: this is a
 
 from __future__ import annotations
 
-import pytest
-
-from handlers.telegram_limits import ChatRateLimiter
 from handlers.telegram_render import CALLBACK_LIMIT
-from tests.fakes.telegram_api import FakeTelegram
-from tests.fakes.telegram_chat import TelegramChat, serving
+from tests.fakes.telegram_chat import TelegramChat
 from tests.transcript import play
 
+pytest_plugins = ["tests.telegram_fixtures"]
+
 E6_TO_E14 = 9  # samples, materials, shipping, sales data, IP, export control, surveys, publication, JETRO
-
-
-@pytest.fixture
-def fake():
-    with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-def served(app, fake):
-    with serving(app, fake, mode="webhook", limiter=ChatRateLimiter(chat_rate=0)) as served:
-        yield served
 
 
 def test_chinese_group_buying_pre_check_by_buttons(app, fake, served):

@@ -10,8 +10,9 @@ from conversations import FINISH, Form, Step
 from handlers.telegram_files import safe_name
 from handlers.telegram_limits import ChatRateLimiter
 from storage import dialog
-from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_chat import TelegramChat, message_update, serving
+
+pytest_plugins = ["tests.telegram_fixtures"]
 
 PDF = b"%PDF-1.4 product leaflet " + bytes(range(256)) * 40
 
@@ -22,12 +23,6 @@ def materials_form() -> Form:
         name="materials",
         steps=[Step("leaflet", "core.skip_hint", files=True, next=FINISH)],
     )
-
-
-@pytest.fixture
-def fake():
-    with FakeTelegram() as fake:
-        yield fake
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import sys
 import time
 
 import httpx
-import pytest
 from sqlalchemy import select
 
 from conversations import Form, Step
@@ -20,11 +19,7 @@ from storage.models import User
 from tests.fakes.telegram_api import BOT_ID, TOKEN, FakeTelegram
 from tests.fakes.telegram_chat import callback_update, message_update, serving, telegram_user
 
-
-@pytest.fixture
-def fake():
-    with FakeTelegram() as fake:
-        yield fake
+pytest_plugins = ["tests.telegram_fixtures"]
 
 
 def said(fake: FakeTelegram, chat_id: int, text: str):

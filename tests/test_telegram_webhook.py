@@ -10,14 +10,10 @@ from sqlalchemy import func, select
 from bot.server import StepRunner, build_channels
 from handlers.telegram import TelegramChannel
 from storage.models import Delivery, InboundKey, User
-from tests.fakes.telegram_api import TOKEN, FakeTelegram
+from tests.fakes.telegram_api import TOKEN
 from tests.fakes.telegram_chat import SECRET, TelegramChat, message_update, point_at, serving
 
-
-@pytest.fixture
-def fake():
-    with FakeTelegram() as fake:
-        yield fake
+pytest_plugins = ["tests.telegram_fixtures"]
 
 
 @pytest.fixture
