@@ -14,19 +14,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiolimiter import AsyncLimiter
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert
 
+from benchmarks.bench_db import database_url
 from bot import broadcast
 from bot.config import Settings
 from bot.outbound import Postman
@@ -38,17 +37,6 @@ from storage.models import Application, User
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 
 PACE = 0.95  # share of the limit the sender aims at
-
-
-def database_url(tmp: Path) -> str:
-    url = os.environ.get("JAPANMALL_BENCH_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp / 'bench.db'}"
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    base = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    with create_engine(base).begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    return f"{base}?options=-csearch_path%3D{schema}"
 
 
 def populate(app, n: int) -> None:

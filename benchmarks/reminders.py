@@ -13,12 +13,10 @@ rules while open, all already sent. Each figure is the median of 20 runs of the 
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import insert, text
 
+from benchmarks.bench_db import database_url
 from bot import reminders
 from bot.config import Settings
 from bot.wiring import build_app
@@ -42,19 +41,6 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
-
-
-def database_url(tmp: Path) -> str:
-    url = os.environ.get("JAPANMALL_BENCH_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp / 'bench.db'}"
-    schema = f"bench_{uuid.uuid4().hex[:8]}"
-    from sqlalchemy import create_engine
-
-    base = url.replace("postgresql://", "postgresql+psycopg://", 1)
-    with create_engine(base).begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    return f"{base}?options=-csearch_path%3D{schema}"
 
 
 def populate(app, accepted_at: datetime) -> None:
