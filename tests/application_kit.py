@@ -119,20 +119,25 @@ def at_confirm(app: App, user: str, number: int, **extra: Any) -> int:
         **extra,
     }
     user_id = seed(app, user=user, answers=answers, flow="application", step="confirm")
-    now = app.services.clock()
     with app.engine.begin() as conn:
-        apps.create_draft(conn, user_id=user_id, programme=app.programme.id, actor=f"console:{user}", now=now)
-        apps.save_draft(
-            conn,
-            user_id=user_id,
-            programme=app.programme.id,
-            data=answers,
-            track=answers["track"],
-            corporate_number=answers["corporate_number"],
-            company_name=answers["company_name_ja"],
-            now=now,
-        )
+        draft_with(conn, app, user_id, answers, actor=f"console:{user}", now=app.services.clock())
     return user_id
+
+
+def draft_with(conn: Any, app: App, user_id: int, answers: dict[str, Any], *, actor: str, now: Any) -> int:
+    """A draft holding `answers`, created and saved as the form does it; its id."""
+    draft = apps.create_draft(conn, user_id=user_id, programme=app.programme.id, actor=actor, now=now)
+    apps.save_draft(
+        conn,
+        user_id=user_id,
+        programme=app.programme.id,
+        data=answers,
+        track=answers["track"],
+        corporate_number=answers["corporate_number"],
+        company_name=answers["company_name_ja"],
+        now=now,
+    )
+    return draft
 
 
 def application_of(app: App, user_id: int) -> apps.ApplicationRow:

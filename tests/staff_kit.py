@@ -10,7 +10,7 @@ from typing import Any
 from bot.wiring import App
 from conversations.statuses import MOVES
 from storage import applications as apps
-from tests.application_kit import FIELDS, PROFILE, VERDICT, corporate_number, seed
+from tests.application_kit import FIELDS, PROFILE, VERDICT, corporate_number, draft_with, seed
 
 _serial = iter(range(500, 100_000))
 
@@ -48,17 +48,7 @@ def submitted(
         if status == "draft":
             aid = apps.create_draft(conn, user_id=user_id, programme=app.programme.id, actor="setup", now=now)
             return apps.application_by_id(conn, aid)
-        aid = apps.create_draft(conn, user_id=user_id, programme=app.programme.id, actor="setup", now=now)
-        apps.save_draft(
-            conn,
-            user_id=user_id,
-            programme=app.programme.id,
-            data=answers,
-            track=answers["track"],
-            corporate_number=answers["corporate_number"],
-            company_name=answers["company_name_ja"],
-            now=now,
-        )
+        aid = draft_with(conn, app, user_id, answers, actor="setup", now=now)
         apps.submit(
             conn,
             application_id=aid,
