@@ -29,11 +29,11 @@ from benchmarks.bench_db import database_url
 from bot import broadcast
 from bot.config import Settings
 from bot.outbound import Postman
-from bot.server import StepRunner
 from bot.wiring import build_app
 from handlers.telegram_limits import ChatRateLimiter
 from handlers.telegram_out import TelegramOutbox, make_bot
 from storage.models import Application, User
+from storage.runner import StepRunner
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 
 PACE = 0.95  # share of the limit the sender aims at
@@ -82,7 +82,7 @@ async def send(app, broadcast_id: int, limit: float, concurrency: int) -> broadc
     # The overall pace a little under the limit (network jitter bunches requests at the far end),
     # as the bot keeps under Telegram's 30/s in production.
     limiter._base_limiter = AsyncLimiter(limit * PACE, 1)
-    runner = StepRunner(app)
+    runner = StepRunner(app.engine)
     try:
         async with make_bot(app, limiter) as bot:
             postman = Postman(app, telegram=TelegramOutbox(app, runner, bot))

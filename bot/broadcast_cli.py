@@ -8,8 +8,8 @@ import sys
 
 import click
 
-from bot.programme import TRACKS
 from conversations.statuses import STATUSES
+from conversations.vocab import CHANNELS, LANGUAGES, TRACKS
 
 
 def _print_report(report: object) -> None:
@@ -41,13 +41,13 @@ def _run(app: object, broadcast_id: int, total: int, concurrency: int) -> None:
     "--track", "tracks", multiple=True, type=click.Choice(TRACKS), help="Applications of this track."
 )
 @click.option(
-    "--lang", "languages", multiple=True, type=click.Choice(["ja", "zh"]), help="Users of this language."
+    "--lang", "languages", multiple=True, type=click.Choice(LANGUAGES), help="Users of this language."
 )
 @click.option(
     "--channel",
     "channels",
     multiple=True,
-    type=click.Choice(["telegram", "wechat", "console"]),
+    type=click.Choice(CHANNELS),
     help="Users on this channel.",
 )
 @click.option("--ref", "references", multiple=True, metavar="REF", help="These applications (repeatable).")

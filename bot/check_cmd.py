@@ -1,4 +1,4 @@
-"""`japanmall check --json FILE`: the eligibility pre-check of a company profile (DESIGN.md).
+"""`japanmall check --json FILE`: the eligibility pre-check of a company profile (docs/interfaces.md).
 
 Prints the verdict as JSON and exits 0. A file that cannot be read, is not JSON, or holds a
 wrong value exits 2 with one line naming the key and what is allowed.
@@ -49,7 +49,7 @@ def _programme() -> Programme:
     "source",
     required=True,
     metavar="FILE",
-    help="The company profile as JSON (DESIGN.md's keys, all optional); - reads standard input.",
+    help="The company profile as JSON (docs/interfaces.md's keys, all optional); - reads standard input.",
 )
 def check(source: str) -> None:
     """Eligibility pre-check of a company profile; prints the verdict as JSON."""

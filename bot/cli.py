@@ -1,4 +1,4 @@
-"""The `japanmall` command (DESIGN.md's contract)."""
+"""The `japanmall` command (docs/interfaces.md)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from bot.config import ConfigError, load_settings
 from bot.programme import ProgrammeError
 from bot.staff_cli import staff
 from bot.wiring import App, build_app
+from conversations.vocab import LANGUAGES
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -42,7 +43,7 @@ def main(verbose: bool) -> None:
 
 
 @main.command()
-@click.option("--lang", type=click.Choice(["ja", "zh"]), default=None, help="Language to talk in.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language to talk in.")
 @click.option("--user", default=None, help="Who you are in the console (default: your login name).")
 def chat(lang: str | None, user: str | None) -> None:
     """Talk to the bot in the terminal: same core, same database."""

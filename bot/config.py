@@ -1,4 +1,4 @@
-"""Settings from the environment and a `.env` file (DESIGN.md's names), validated at start."""
+"""Settings from the environment and a `.env` file (docs/interfaces.md), validated at start."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from conversations.vocab import CHANNELS
 
 
 class ConfigError(ValueError):
@@ -53,7 +55,7 @@ class Settings(BaseSettings):
     def _staff(cls, value: str) -> str:
         for item in filter(None, (part.strip() for part in value.split(","))):
             channel, _, user = item.partition(":")
-            if channel not in ("telegram", "wechat", "console") or not user:
+            if channel not in CHANNELS or not user:
                 raise ValueError(f"{item!r} is not channel:id (channel telegram, wechat or console)")
         return value
 

@@ -192,7 +192,7 @@ def _report(due: Due, outcome: str, detail: str | None = None) -> dict[str, obje
     return row
 
 
-# What the Postman's outcomes mean in the reminders report (DESIGN.md: due, sent, held, failed).
+# What the Postman's outcomes mean in the reminders report (docs/interfaces.md: due, sent, held, failed).
 REPORTED = {"sent": "sent", "held": "held", "waiting": "held", "blocked": "failed", "unsubscribed": "failed"}
 
 

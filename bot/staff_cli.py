@@ -1,4 +1,4 @@
-"""`japanmall staff …`: what JETRO staff do from the command line (DESIGN.md's contract)."""
+"""`japanmall staff …`: what JETRO staff do from the command line (docs/interfaces.md)."""
 
 from __future__ import annotations
 

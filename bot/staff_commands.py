@@ -1,4 +1,4 @@
-"""`japanmall staff list|show|set-status|stats|enquiries|reply` (DESIGN.md's contract).
+"""`japanmall staff list|show|set-status|stats|enquiries|reply` (docs/interfaces.md).
 
 Exit codes: 0 done; 2 a usage problem, an unknown reference or enquiry, or a refused move (one
 clear line on stderr). Notices go out after the move has committed, through bot/outbound.py.
@@ -16,11 +16,9 @@ import click
 
 from conversations.staff import moves, review
 from conversations.statuses import STATUSES, MoveRefused
+from conversations.vocab import CHANNELS, LANGUAGES, TRACKS
 from storage import applications as store
 from storage import staff as staff_store
-
-TRACKS = ("kol_affiliate", "group_buying")
-CHANNELS = ("telegram", "wechat", "console")
 
 
 def _app() -> Any:
@@ -48,7 +46,7 @@ def who() -> str:
 @click.option("--category", help="Only this product category (e.g. cosmetics).")
 @click.option("--size", type=click.Choice(review.SIZES), help="Only this company size.")
 @click.option("--channel", type=click.Choice(CHANNELS), help="Only companies on this channel.")
-@click.option("--lang", type=click.Choice(("ja", "zh")), help="Only companies using this language.")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Only companies using this language.")
 @click.option("--search", help="Text in the reference, company name or corporate number.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 def list_(**options: Any) -> None:

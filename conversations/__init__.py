@@ -36,8 +36,7 @@ __all__ = [
 def build_registry() -> Registry:
     """Every flow and command the bot offers. A feature adds its `register(registry)` call here."""
     registry = Registry()
-    registry.add_flow(menu.menu)
-    registry.add_flow(menu.language)
+    menu.register(registry)
     commands.register(registry)
     from conversations import application
 
@@ -50,4 +49,5 @@ def build_registry() -> Registry:
     from conversations import broadcast_cmd  # issue 8: staff-only /broadcast
 
     broadcast_cmd.register(registry)
+    registry.check()  # a name nobody registers is an error now, not a fallback later
     return registry

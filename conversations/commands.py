@@ -1,10 +1,10 @@
-"""Commands that work at any step: /start /help /lang /back /cancel /status."""
+"""Commands that work at any step: /start /help /lang /back /cancel (/status is the application's)."""
 
 from __future__ import annotations
 
 from conversations.context import Context
 from conversations.registry import Registry
-from storage.applications import applications_for_user
+from conversations.vocab import LANGUAGES
 
 
 def start(ctx: Context, _args: str) -> None:
@@ -20,7 +20,7 @@ def help_(ctx: Context, _args: str) -> None:
 
 def lang(ctx: Context, args: str) -> None:
     choice = args.strip().lower()
-    if choice in ("ja", "zh"):
+    if choice in LANGUAGES:
         ctx.set_language(choice)
         ctx.say("core.language.switched")
         if ctx.state.flow == "language":
@@ -52,21 +52,6 @@ def cancel(ctx: Context, _args: str) -> None:
     ctx.go("menu", remember=False)
 
 
-def status(ctx: Context, _args: str) -> None:
-    """The company's applications and their status (the application feature says more)."""
-    rows = applications_for_user(ctx.conn, ctx.user.id)
-    if not rows:
-        ctx.say("core.status.none")
-    for row in rows:
-        ctx.say(
-            "core.status.line",
-            reference=row.reference or "",
-            status=ctx.t(f"core.status_names.{row.status}"),
-            track=ctx.t(f"core.tracks.{row.track}") if row.track else "",
-        )
-    ctx.ask_again()
-
-
 def unknown(ctx: Context, name: str) -> None:
     ctx.say("core.unknown_command", name=name[:32])
     ctx.ask_again()
@@ -80,6 +65,5 @@ def register(registry: Registry) -> None:
         "lang": lang,
         "back": back,
         "cancel": cancel,
-        "status": status,
     }.items():
         registry.add_command(name, handler)

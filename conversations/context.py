@@ -14,7 +14,7 @@ from conversations.i18n import Texts
 from storage.dialog import StateRow, UserRow
 
 if TYPE_CHECKING:
-    from bot.programme import Programme
+    from conversations.programme import Programme
     from conversations.registry import Registry
 
 BACK_LIMIT = 50

@@ -19,7 +19,7 @@ from conversations.commands import unknown
 from conversations.context import Context, Services
 from conversations.events import Inbound, Outbound, Reply
 from conversations.flow import Invalid, read_choice
-from conversations.i18n import detect_language, normalise_language
+from conversations.i18n import LANGUAGES, detect_language, normalise_language
 from storage import deliveries
 from storage import dialog as store
 
@@ -75,8 +75,7 @@ class Dialog:
                     return Reply.from_json(stored or {"messages": []}, duplicate=True)
             user, state = store.load_user_and_state(conn, key.channel, key.user, now)
             is_new = state is None
-            if state is None:
-                state = store.StateRow("menu", "choose", {}, [], {}, 0)
+            state = self._known(state, user.id)
             ctx = Context(conn=conn, user=user, state=state, services=self.services, now=now, inbound=inbound)
             if greet is None:
                 self._step(ctx, inbound, first=is_new)
@@ -105,6 +104,24 @@ class Dialog:
             except Exception:
                 log.exception("after-commit work failed", extra={"user_id": user.id})
         return reply
+
+    def _known(self, state: store.StateRow | None, user_id: int) -> store.StateRow:
+        """The stored state, or the menu for a new user. A state whose question no longer exists
+        (a flow or step renamed by a release) is said in the log and starts again at the menu,
+        keeping the answers."""
+        if state is None:
+            return store.StateRow("menu", "choose", {}, [], {}, 0)
+        if not self.services.registry.knows(state.flow, state.step):
+            log.warning(
+                "stored question %s.%s no longer exists: back to the menu",
+                state.flow,
+                state.step,
+                extra={"user_id": user_id},
+            )
+            state.flow, state.step = "menu", "choose"
+            state.back_stack.clear()
+            state.context.clear()
+        return state
 
     def _step(self, ctx: Context, inbound: Inbound, *, first: bool) -> None:
         registry = self.services.registry
@@ -148,7 +165,7 @@ class Dialog:
         """
         if asking and inbound.command is None:
             try:
-                read_choice(ctx, "language.choose", ("ja", "zh"), "core.language.names", inbound)
+                read_choice(ctx, "language.choose", LANGUAGES, "core.language.names", inbound)
                 return "choice"
             except Invalid:
                 pass
@@ -177,7 +194,7 @@ class Dialog:
         try:
             with self.engine.begin() as conn:
                 user = store.get_or_create_user(conn, key.channel, key.user, self.services.clock())
-                state = store.load_state(conn, user.id) or store.StateRow("menu", "choose", {}, [], {}, 0)
+                state = self._known(store.load_state(conn, user.id), user.id)
                 ctx = Context(
                     conn=conn,
                     user=user,

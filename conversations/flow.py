@@ -83,6 +83,15 @@ class Form:
         self._index = {step.name: i for i, step in enumerate(self.steps)}
         if len(self._index) != len(self.steps):
             raise ValueError(f"{self.name}: step names must be unique")
+        for step in self.steps:  # a misspelt target is an error when the form is declared
+            named = [step.next] if isinstance(step.next, str) else list(getattr(step.next, "targets", ()))
+            for target in named:
+                if target not in self._index and target not in (FINISH, HANDLED):
+                    raise ValueError(f"{self.name}.{step.name}: next step {target!r} is not in the form")
+
+    @property
+    def step_names(self) -> frozenset[str]:
+        return frozenset(self._index)
 
     def step(self, name: str) -> Step:
         return self.steps[self._index[name]]

@@ -17,7 +17,9 @@ from typing import Any
 import yaml
 from jinja2 import Environment, StrictUndefined, Template, meta
 
-LANGUAGES = ("ja", "zh")
+from conversations import vocab
+
+LANGUAGES = vocab.LANGUAGES
 WEEKDAYS = {
     "ja": ("月", "火", "水", "木", "金", "土", "日"),
     "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 from conversations.context import Context
 from conversations.flow import HANDLED, Form, Step
+from conversations.registry import Registry
+from conversations.vocab import LANGUAGES
 
-# Menu entry -> the flow that serves it. A flow not yet registered is said to be unavailable.
-MENU = {"check": "eligibility", "apply": "application", "ask": "faq", "status": "status", "lang": "language"}
+# Menu entry -> the flow it opens, or the command it runs (checked when the registry is built).
+FLOWS = {"check": "eligibility", "apply": "application", "ask": "faq"}
+COMMANDS = {"status": "status"}
+MENU = ("check", "apply", "ask", "status", "lang")
 
 
 def _choose(ctx: Context, value: str) -> str:
-    target = MENU[value]
-    if target == "status":
-        ctx.services.registry.commands["status"](ctx, "")
-        return HANDLED
-    if not ctx.services.registry.has_flow(target):
-        ctx.say(f"core.not_available.{value}")
-        ctx.ask_again()
-        return HANDLED
-    if target == "language":
+    if value in COMMANDS:
+        ctx.services.registry.command(COMMANDS[value])(ctx, "")
+    elif value == "lang":
         ctx.interrupt("language")
     else:
-        ctx.go(target)
+        ctx.go(FLOWS[value])
     return HANDLED
 
 
@@ -49,7 +47,7 @@ menu = Form(
         Step(
             "choose",
             "core.menu_question",
-            options=tuple(MENU),
+            options=MENU,
             labels="core.menu",
             field="",
             on_answer=_choose,
@@ -63,10 +61,18 @@ language = Form(
         Step(
             "choose",
             "core.language.question",
-            options=("ja", "zh"),
+            options=LANGUAGES,
             labels="core.language.names",
             field="",
             on_answer=_set_language,
         ),
     ],
 )
+
+
+def register(registry: Registry) -> None:
+    """The menu and the language question; the menu's entries must lead somewhere."""
+    registry.add_flow(menu)
+    registry.add_flow(language)
+    registry.needs_flows("the menu", FLOWS.values())
+    registry.needs_commands("the menu", COMMANDS.values())

@@ -1,4 +1,4 @@
-"""The status machine of an application (DESIGN.md "Statuses"), in one place.
+"""The status machine of an application (docs/interfaces.md, "Statuses"), in one place.
 
 Each allowed move names who may make it: the company (in the chat), staff, or both. A move that
 is not allowed is refused with the list of the moves that are.
@@ -46,7 +46,7 @@ MOVES: dict[str, dict[str, frozenset[Actor]]] = {
     "completed": {},
     "withdrawn": {},
 }
-# Withdrawal: from any status before promotion_live (DESIGN.md), by the company or by staff on
+# Withdrawal: from any status before promotion_live (docs/interfaces.md), by the company or by staff on
 # its behalf; not from the end states.
 BEFORE_LIVE = (
     "draft",

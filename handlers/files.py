@@ -21,8 +21,8 @@ from storage.application_files import file_link
 __all__ = ["file_link", "file_routes"]
 
 if TYPE_CHECKING:
-    from bot.server import StepRunner
     from bot.wiring import App
+    from storage.runner import StepRunner
 
 TOKEN = re.compile(r"[A-Za-z0-9_\-]{16,64}")
 

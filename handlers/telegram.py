@@ -1,7 +1,7 @@
 """The Telegram channel: python-telegram-bot carries updates in and messages out; our core decides.
 
 PTB's Application runs with one handler that hands every update to `Dialog.handle` (no
-ConversationHandler, no persistence: the state lives in our database, DESIGN.md). Updates of
+ConversationHandler, no persistence: the state lives in our database, docs/architecture.md). Updates of
 different users run concurrently, each user's in order (`PerUserOrder`); the core claims
 "update:<update_id>" in the same transaction as the step, so an update delivered twice is
 acted on and answered once.
@@ -30,6 +30,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes, TypeHandler
 
 from conversations import Inbound, Outbound, UserKey, normalise_language
+from conversations.vocab import LANGUAGES
 from handlers import telegram_files as files
 from handlers.telegram_app import ALLOWED_UPDATES, build_application, check_settings, publish_commands
 from handlers.telegram_limits import ChatRateLimiter
@@ -38,8 +39,8 @@ from handlers.telegram_render import callback_key, decode_callback, send_outboun
 from storage import telegram_store as store
 
 if TYPE_CHECKING:
-    from bot.server import StepRunner
     from bot.wiring import App
+    from storage.runner import StepRunner
 
 log = logging.getLogger(__name__)
 
@@ -228,7 +229,7 @@ class TelegramChannel:
         language = language or normalise_language(hint)
         texts = self.app.texts
         if language is None:
-            text = "\n\n".join(texts.render(lang, text_key, **variables) for lang in ("ja", "zh"))
+            text = "\n\n".join(texts.render(lang, text_key, **variables) for lang in LANGUAGES)
         else:
             text = texts.render(language, text_key, **variables)
         message = Outbound(text)

@@ -18,6 +18,7 @@ from telegram import BotCommand
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
+from conversations.vocab import LANGUAGES
 from handlers.telegram_limits import ChatRateLimiter, PerUserOrder
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ async def publish_commands(app: App, application: Application) -> None:
     ]
     try:
         await application.bot.set_my_commands(bilingual)
-        for lang in ("ja", "zh"):
+        for lang in LANGUAGES:
             await application.bot.set_my_commands(described(lang), language_code=lang)
     except TelegramError:
         log.exception("telegram: could not publish the command list (the bot works without it)")

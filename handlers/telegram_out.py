@@ -33,8 +33,8 @@ from handlers.telegram_render import callback_key, send_outbound
 from storage import telegram_store as store
 
 if TYPE_CHECKING:
-    from bot.server import StepRunner
     from bot.wiring import App
+    from storage.runner import StepRunner
 
 log = logging.getLogger(__name__)
 CHANNEL = "telegram"
@@ -145,10 +145,10 @@ class TelegramOutbox:
 @asynccontextmanager
 async def open_outbox(app: App, runner: StepRunner | None = None) -> AsyncIterator[TelegramOutbox]:
     """An outbox with a bot of its own, for commands that run outside `japanmall serve`."""
-    from bot.server import StepRunner
+    from storage.runner import StepRunner
 
     own_runner = runner is None
-    runner = runner or StepRunner(app)
+    runner = runner or StepRunner(app.engine)
     try:
         async with make_bot(app) as bot:
             yield TelegramOutbox(app, runner, bot)

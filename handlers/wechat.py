@@ -1,6 +1,6 @@
 """The WeChat Official Account channel: `GET/POST /wechat`, plain and safe (AES) mode.
 
-Only translation and sending live here (STYLE.md): the request is checked (size → 413, signature →
+Only translation and sending live here (docs/architecture.md): the request is checked (size → 413, signature →
 403, AppId in safe mode → 403, body → 400; never a 500 for what a client sends), turned into an
 Inbound with its message key (wechat_inbound), run through the core on the StepRunner, and the
 reply rendered as text parts (wechat_render). The first part is the passive reply; the rest go
@@ -23,9 +23,9 @@ from starlette.routing import BaseRoute, Route
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.messages import BaseMessage
 
-from bot.server import StepRunner
 from bot.wiring import App
 from conversations import FileRef, Inbound, Reply, UserKey
+from conversations.vocab import LANGUAGES
 from handlers import wechat_inbound as inbound_
 from handlers.wechat_modes import CUSTOMER_SERVICE, PASSIVE, InFlight, ReplyModes
 from handlers.wechat_out import WeChatOutbound, outbound
@@ -33,6 +33,7 @@ from handlers.wechat_render import reply_parts
 from handlers.wechat_request import open_message, read_body, signed
 from handlers.wechat_xml import MalformedMessage, text_reply
 from storage import channel_users
+from storage.runner import StepRunner
 
 log = logging.getLogger(__name__)
 
@@ -244,7 +245,7 @@ class WeChatChannel:
             user = channel_users.find(conn, CHANNEL, openid)
         if user is not None and user.language:
             return self.app.texts.render(user.language, "wechat.unsupported")
-        return "\n\n".join(self.app.texts.render(lang, "wechat.unsupported") for lang in ("ja", "zh"))
+        return "\n\n".join(self.app.texts.render(lang, "wechat.unsupported") for lang in LANGUAGES)
 
     # -- background work ---------------------------------------------------------------------------------
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:

@@ -1,6 +1,6 @@
 """wechatpy's WeChatClient with ONE access_token shared by every process, kept in the database.
 
-Fetching a token invalidates the one before (DESIGN.md), so processes must not each fetch their
+Fetching a token invalidates the one before (docs/architecture.md), so processes must not each fetch their
 own. The token lives in the `kv` row "wechat:access_token" through a wechatpy session storage;
 when it is missing or about to expire, one process takes the lease "wechat:access_token:lease"
 (an insert-or-take-over-if-expired, i.e. a compare-and-set) and fetches; the others wait a

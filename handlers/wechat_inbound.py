@@ -1,6 +1,6 @@
 """A wechatpy message or event as what the core understands: an Inbound and its message key.
 
-Messages are keyed FromUserName + MsgId, events FromUserName + CreateTime (DESIGN.md; the event's
+Messages are keyed FromUserName + MsgId, events FromUserName + CreateTime (docs/architecture.md; the event's
 name and EventKey are added so that two different events in one second stay apart).
 """
 

@@ -1,6 +1,6 @@
 """The core's messages as WeChat text: options numbered, documents as links, split to fit.
 
-A passive reply carries about 2,048 bytes of UTF-8 (DESIGN.md); we cut at 2,000 to keep a margin.
+A passive reply carries about 2,048 bytes of UTF-8 (docs/architecture.md); we cut at 2,000 to keep a margin.
 Messages are packed into as few parts as fit (fewer customer-service calls), split at line ends
 where possible, never inside a character.
 """

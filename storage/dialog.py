@@ -1,6 +1,6 @@
 """The hot path of every inbound message: user, state, de-duplication key, outbound record.
 
-Statements are built once at import (DESIGN.md: building them per call costs more CPU than
+Statements are built once at import (docs/architecture.md: building them per call costs more CPU than
 running them); each call binds values only. On SQLite the per-message statements go as plain
 SQL to the driver's connection, inside the transaction SQLAlchemy began: for one-row statements
 SQLAlchemy's own work per execution costs several times SQLite's (benchmarks/wechat_webhook.py).
@@ -84,9 +84,9 @@ _INSERT_DELIVERY = insert(_deliveries)
 # SQLite: the same statements as plain SQL on the driver's connection, inside the transaction
 # SQLAlchemy began (BEGIN IMMEDIATE, which also makes row locks unnecessary). SQLAlchemy's work
 # per execution (cache lookup, parameter processing, result set-up) costs several times what
-# SQLite takes for these one-row statements (DESIGN.md: 890-1,140 against 1,300-2,400
-# messages/s). Values are written as SQLAlchemy's own types write them (storage.types: naive
-# UTC text with microseconds, JSON text), so every other reader sees the same rows.
+# SQLite takes for these one-row statements (docs/architecture.md, "Storage speed"). Values are
+# written as SQLAlchemy's own types write them (storage.types: naive UTC text with microseconds,
+# JSON text), so every other reader sees the same rows.
 _RAW_USER_STATE = (
     "SELECT u.id, u.language, u.timezone, u.last_inbound_at, s.flow, s.step, s.answers,"
     " s.back_stack, s.context, s.version FROM users u LEFT OUTER JOIN conversation_states s"

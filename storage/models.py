@@ -1,4 +1,4 @@
-"""The tables. Plain columns and JSON, never pickles (STYLE.md)."""
+"""The tables. Plain columns and JSON, never pickles (docs/architecture.md)."""
 
 from __future__ import annotations
 

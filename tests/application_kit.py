@@ -10,7 +10,7 @@ from conversations.application.validators import corporate_check_digit
 from storage import applications as apps
 from storage import dialog as store
 
-# DESIGN.md's profile of a company that passes every rule on the KOL/KOC track.
+# The profile (docs/interfaces.md) of a company that passes every rule on the KOL/KOC track.
 PROFILE: dict[str, Any] = {
     "applicant_type": "japanese_corporation",
     "track": "kol_affiliate",

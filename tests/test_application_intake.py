@@ -192,7 +192,7 @@ class FakeEligibility:
 
 
 def test_apply_runs_the_pre_check_first_then_continues_without_asking_twice(app):
-    app.registry.add_flow(FakeEligibility(PROFILE, VERDICT))
+    app.registry.replace_flow(FakeEligibility(PROFILE, VERDICT))
     seed(app)
     play(
         CoreChat(app),
@@ -210,7 +210,7 @@ def test_apply_runs_the_pre_check_first_then_continues_without_asking_twice(app)
 
 def test_a_failed_pre_check_is_explained_with_its_rule_ids(app):
     verdict = {**VERDICT, "eligible": False, "failed": ["E3", "E4"], "company_size": None, "priority": None}
-    app.registry.add_flow(FakeEligibility({**PROFILE, "cross_border_direct": True}, verdict))
+    app.registry.replace_flow(FakeEligibility({**PROFILE, "cross_border_direct": True}, verdict))
     seed(app, lang="zh")
     play(
         CoreChat(app),

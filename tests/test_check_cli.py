@@ -1,4 +1,4 @@
-"""`japanmall check --json FILE` (DESIGN.md): the verdict as JSON, or exit 2 with one clear line."""
+"""`japanmall check --json FILE` (docs/interfaces.md): the verdict as JSON, or exit 2 with one clear line."""
 
 from __future__ import annotations
 

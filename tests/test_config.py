@@ -1,4 +1,4 @@
-"""Settings: DESIGN.md's names, one clear line per problem, start-up stops on a bad value."""
+"""Settings: docs/interfaces.md's names, one clear line per problem, start-up stops on a bad value."""
 
 from __future__ import annotations
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from conversations import Inbound
 from tests.transcript import CoreChat, play
 
@@ -147,16 +149,45 @@ def test_help_cancel_and_unknown_command(app):
     )
 
 
-def test_features_not_built_say_so_plainly(app):
-    registry = app.registry
-    for name in ("eligibility", "application", "faq"):
-        registry.flows.pop(name, None)
+def test_a_menu_entry_that_leads_nowhere_is_an_error_when_the_registry_is_built():
+    from conversations import menu
+    from conversations.registry import Registry, RegistryError
+
+    registry = Registry()
+    menu.register(registry)
+    with pytest.raises(RegistryError, match="the menu needs the flow 'eligibility'"):
+        registry.check()
+
+
+def test_a_command_or_flow_registered_twice_is_an_error(app):
+    from conversations.registry import RegistryError
+
+    with pytest.raises(RegistryError, match="/status is registered twice"):
+        app.registry.add_command("status", lambda ctx, args: None)
+    with pytest.raises(RegistryError, match="flow 'menu' is registered twice"):
+        app.registry.add_flow(app.registry.flow("menu"))
+    with pytest.raises(RegistryError, match="no flow named 'menuu'"):
+        app.registry.flow("menuu")
+
+
+def test_a_form_whose_next_step_is_misspelt_cannot_be_declared():
+    from conversations import Form, Step
+
+    with pytest.raises(ValueError, match="next step 'colour' is not in the form"):
+        Form("paint", [Step("color", "core.menu_question", next="colour")])
+
+
+def test_a_stored_question_that_no_longer_exists_starts_again_at_the_menu(app):
+    chat = CoreChat(app)
+    chat.send("こんにちは")
+    with app.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE conversation_states SET flow = 'retired', step = 'gone'")
     play(
-        CoreChat(app),
+        chat,
         """
-        > こんにちは
-        > 1
-        < 準備中
+        > /help
+        <! 処理中に問題
+        < 使い方のご案内です。
         < ご用件をお選びください
     """,
     )

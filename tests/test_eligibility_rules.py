@@ -1,4 +1,4 @@
-"""The rules engine, table by table (RULES.md: E1..E14, P1, P2, A1..A3, SME-1..4, MID-1, MID-2)."""
+"""The rules engine, table by table (docs/programme-rules.md: E1..E14, P1, P2, A1..A3, SME, MID)."""
 
 from __future__ import annotations
 
@@ -147,7 +147,7 @@ def test_an_empty_profile_is_all_unknown_and_sorted():
     verdict = evaluate({}, PROGRAMME)
     assert verdict["eligible"] is None
     assert verdict["company_size"] is None and verdict["priority"] is None
-    assert verdict["unknown"] == sorted(ALL_E)  # DESIGN.md: sorted (as sorted() does), each once
+    assert verdict["unknown"] == sorted(ALL_E)  # docs/interfaces.md: sorted (as sorted() does), each once
     assert verdict["tracks_allowed"] == ["kol_affiliate", "group_buying"]
     assert verdict["recommended_track"] == "kol_affiliate"
 
@@ -195,7 +195,7 @@ def test_no_track_possible_fails_with_both_tracks_rules():
 
 
 # -- company size: every SME line at, under and over both thresholds ----------------------------------
-# RULES.md's table, written out here so that a wrong programme file is caught too.
+# docs/programme-rules.md's table, written out here so that a wrong programme file is caught too.
 SME_LINES = {
     "manufacturing": ("SME-1", 300_000_000, 300),
     "wholesale": ("SME-2", 100_000_000, 100),

@@ -139,7 +139,7 @@ def application_stub() -> Form:
 
 
 def test_the_check_leads_into_the_application_when_it_came_from_there(app):
-    app.registry.add_flow(application_stub())
+    app.registry.replace_flow(application_stub())
     chat = CoreChat(app)
     play(
         chat,
@@ -168,7 +168,7 @@ def test_the_check_leads_into_the_application_when_it_came_from_there(app):
 
 
 def test_an_ineligible_company_coming_from_the_application_is_shown_the_menu(app):
-    app.registry.add_flow(application_stub())
+    app.registry.replace_flow(application_stub())
     chat = CoreChat(app)
     play(
         chat,

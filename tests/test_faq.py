@@ -22,7 +22,7 @@ SOURCES = load_sources()
 ENTRIES = entry_ids(SOURCES["ja"])
 
 
-# Every rule of RULES.md and every practical point of the call that issue 9 lists, with its entry.
+# Every rule of docs/programme-rules.md and every practical point of the call (issue 9), with its entry.
 COVERAGE = {
     "E1": "who_may_apply",
     "E2": "products",

@@ -132,9 +132,9 @@ def test_several_workers_need_postgresql_and_share_it(db_url, wechat_api, tmp_pa
 def test_the_single_writer_runs_steps_in_order_passes_errors_back_and_drains_on_close(app):
     import asyncio
 
-    from bot.server import StepRunner
+    from storage.runner import StepRunner
 
-    runner = StepRunner(app)
+    runner = StepRunner(app.engine)
     assert runner.workers == 1 if app.engine.dialect.name == "sqlite" else runner.workers == 8
     order: list[int] = []
 

@@ -1,4 +1,4 @@
-"""Every allowed and refused move of the status machine (DESIGN.md "Statuses")."""
+"""Every allowed and refused move of the status machine (docs/interfaces.md, "Statuses")."""
 
 from __future__ import annotations
 

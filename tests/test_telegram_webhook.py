@@ -7,9 +7,10 @@ import logging
 import pytest
 from sqlalchemy import func, select
 
-from bot.server import StepRunner, build_channels
+from bot.server import build_channels
 from handlers.telegram import TelegramChannel
 from storage.models import Delivery, InboundKey, User
+from storage.runner import StepRunner
 from tests.fakes.telegram_api import TOKEN
 from tests.fakes.telegram_chat import SECRET, TelegramChat, message_update, point_at, serving
 
@@ -113,7 +114,7 @@ def test_a_tap_answers_the_query_and_removes_the_tapped_keyboard(app, fake, serv
 
 
 def test_build_channels_adds_telegram_only_when_a_token_is_set(app, fake):
-    runner = StepRunner(app)
+    runner = StepRunner(app.engine)
     try:
         assert [c.name for c in build_channels(app, runner)] == []
         point_at(app, fake, "webhook")
@@ -148,7 +149,7 @@ def test_the_bot_token_never_reaches_the_log(app, fake, served, caplog):
 def test_a_webhook_secret_telegram_would_refuse_stops_start_up(app, fake):
     point_at(app, fake, "webhook")
     app.settings = app.settings.model_copy(update={"telegram_webhook_secret": "has spaces!"})
-    runner = StepRunner(app)
+    runner = StepRunner(app.engine)
     try:
         with pytest.raises(ValueError, match="A-Z, a-z, 0-9, _ and -"):
             TelegramChannel(app, runner)

@@ -13,9 +13,10 @@ import uvicorn
 
 from bot.config import load_settings
 from bot.logs import configure_logging
-from bot.server import StepRunner, create_asgi
+from bot.server import create_asgi
 from bot.wiring import build_app
 from handlers.wechat import WeChatChannel
+from storage.runner import StepRunner
 from tests.wechat_support import add_test_features
 
 
@@ -23,7 +24,7 @@ def main() -> None:
     configure_logging(os.environ.get("JAPANMALL_LOG_LEVEL", "WARNING"))
     app = build_app(load_settings(), migrate=False)
     add_test_features(app)
-    runner = StepRunner(app)
+    runner = StepRunner(app.engine)
     channel = WeChatChannel(app, runner, budget=float(os.environ.get("JAPANMALL_TEST_BUDGET", "4")))
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))

@@ -26,11 +26,12 @@ from wechatpy.utils import WeChatSigner
 
 from bot.config import Settings
 from bot.programme import load_programme
-from bot.server import StepRunner, create_asgi
+from bot.server import create_asgi
 from bot.wiring import App, build_app
 from conversations import FileRef, Form, Outbound, Step
 from handlers.wechat import WeChatChannel
 from storage import kv
+from storage.runner import StepRunner
 from tests.fakes.wechat_api import APP_ID, APP_SECRET, FakeWeChatAPI
 
 TOKEN = "wechat-test-token"
@@ -255,7 +256,7 @@ def _received(ctx: Any) -> None:
 
 @contextmanager
 def serve(app: App, api: FakeWeChatAPI, *, budget: float = 4.0, aes: bool = False) -> Iterator[RunningServer]:
-    runner = StepRunner(app)
+    runner = StepRunner(app.engine)
     channel = WeChatChannel(app, runner, budget=budget)
     asgi = create_asgi(app, channels=[channel], runner=runner)
     with ServerThread(asgi) as thread:

@@ -23,6 +23,7 @@ from conversations.application.summary import display
 from conversations.context import Context
 from conversations.events import FileRef
 from conversations.i18n import Texts, format_datetime
+from conversations.vocab import LANGUAGES
 from storage.application_files import APPLICATION_FORM, add_file, file_link
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def _cell(texts: Texts, name: str, value: Any) -> tuple[Cell, str | None]:
     if kind == "materials":
         return "\n".join(str(item.get("url") or item.get("name")) for item in value), None
     if kind in ("bool", "choice", "platforms"):
-        ja, zh = (display(texts, lang, name, value) for lang in ("ja", "zh"))
+        ja, zh = (display(texts, lang, name, value) for lang in LANGUAGES)
         return (ja if ja == zh else f"{ja} / {zh}"), None
     return str(value), None
 

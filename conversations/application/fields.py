@@ -1,7 +1,7 @@
 """The application's fields, section by section: what is asked, when it applies, how it is read.
 
 Every field is a step whose name is its key in `ctx.answers`. The eligibility profile's keys
-(DESIGN.md) are shared with the pre-check: a field already answered there is never asked again.
+(docs/interfaces.md) are shared with the pre-check: a field already answered there is never asked again.
 A field is *open* when it applies to this company and has no acceptable answer yet; the form
 always moves to the first open field, so resuming, /back and editing from the summary all land
 where they should.
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from conversations import vocab
 from conversations.application import parsers as read
 from conversations.application import validators as check
 from conversations.application.intake import on_corporate_number
@@ -22,19 +23,9 @@ from conversations.flow import HANDLED, Step
 
 Answers = Mapping[str, Any]
 
-PROFILE_KEYS = frozenset(PROFILE_KEY_ORDER)  # DESIGN.md's profile keys, declared once
-COMMITMENTS = {
-    "samples_ok": "E6",
-    "materials_ok": "E7",
-    "ships_within_7_days": "E8",
-    "shares_sales_data": "E9",
-    "no_ip_infringement": "E10",
-    "accepts_export_control": "E11",
-    "cooperates_with_surveys": "E12",
-    "agrees_to_publication": "E13",
-    "accepts_jetro_decision": "E14",
-}
-ELIGIBLE_TYPES = ("japanese_corporation", "china_subsidiary_of_japanese_corporation")
+PROFILE_KEYS = frozenset(PROFILE_KEY_ORDER)  # the profile's keys (docs/interfaces.md), declared once
+COMMITMENTS = vocab.COMMITMENTS
+ELIGIBLE_TYPES = vocab.ELIGIBLE_APPLICANT_TYPES
 # A field whose answer decides an eligibility rule: (rule id, test of an acceptable answer).
 RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "applicant_type": ("E1", lambda value: value in ELIGIBLE_TYPES),
@@ -126,12 +117,12 @@ def _is(key: str, *values: Any) -> Callable[[Answers], bool]:
     return lambda answers: answers.get(key) in values
 
 
-_SUBSIDIARY = _is("applicant_type", "china_subsidiary_of_japanese_corporation")
-_KOL = _is("track", "kol_affiliate")
-_GROUP = _is("track", "group_buying")
+_SUBSIDIARY = _is("applicant_type", vocab.CHINA_SUBSIDIARY)
+_KOL = _is("track", vocab.KOL_AFFILIATE)
+_GROUP = _is("track", vocab.GROUP_BUYING)
 
 COMPANY = [
-    field("applicant_type", "choice", "company", options=(*ELIGIBLE_TYPES, "other")),
+    field("applicant_type", "choice", "company", options=vocab.APPLICANT_TYPES),
     field("company_name_ja", "text", "company", parse=read.plain(200)),
     field("company_name_en", "text", "company", parse=read.plain(200), optional=True),
     field(
@@ -185,7 +176,7 @@ PRODUCT = [
         "product_category",
         "choice",
         "product",
-        options=("food_alcohol", "daily_goods", "cosmetics", "stationery", "ip_goods", "other"),
+        options=vocab.PRODUCT_CATEGORIES,
     ),
     field("japanese_brand", "bool", "product"),
     field("jan_code", "text", "product", parse=read.checked(check.jan_code), optional=True),
@@ -194,7 +185,7 @@ PRODUCT = [
         "china_trademark",
         "choice",
         "product",
-        options=("registered", "pending", "none"),
+        options=vocab.TRADEMARK_STATES,
         on_answer=advise("A1", lambda value: value == "none"),
     ),
     field(
@@ -209,7 +200,7 @@ PRODUCT = [
 TRACK = [
     field("track", "choice", "track", options=lambda ctx: tuple(ctx.programme.tracks)),
     field("ec_platforms", "platforms", "track", when=_KOL, parse=read.platforms),
-    field("store_owner", "choice", "track", when=_KOL, options=("own", "partner")),
+    field("store_owner", "choice", "track", when=_KOL, options=vocab.STORE_OWNERS),
     field("store_name", "text", "track", when=_KOL, parse=read.plain(300)),
     field("cross_border_direct", "bool", "track", when=_KOL),
     field("distributed_in_china", "bool", "track", when=_GROUP),

@@ -1,7 +1,7 @@
 """The application form: its steps (fields.py), the summary with editing, the explicit confirm.
 
 `ApplicationForm` adds to the generic form what this one needs: answers shown as words (yes/no,
-labels, amounts with units), yes/no stored as JSON booleans (DESIGN.md's profile values),
+labels, amounts with units), yes/no stored as JSON booleans (docs/interfaces.md's profile values),
 "skip" refused for required fields, and the draft row saved after every answer.
 """
 

@@ -1,4 +1,4 @@
-"""Intake rules from the programme file (RULES.md "capacity", "deadline"): when an application can
+"""Intake rules from the programme file (docs/programme-rules.md: capacity, deadline): when an application can
 be started or submitted, and the one-application-per-company rule.
 
 - not before `dates.intake_opens`, not after `dates.deadline` (stated with its time zone);

@@ -70,5 +70,5 @@ def apply(ctx: Context, _args: str) -> None:
 
 
 def register(registry: Registry) -> None:
-    registry.add_command("status", status)  # replaces the foundation's basic /status
+    registry.add_command("status", status)
     registry.add_command("apply", apply)

@@ -1,6 +1,6 @@
 """The eligibility pre-check: the rules engine (`evaluate`) and the conversation ("eligibility").
 
-`evaluate(profile, programme)` is pure: DESIGN.md's profile dict in, the verdict dict out, e.g.
+`evaluate(profile, programme)` is pure: the profile dict of docs/interfaces.md in, the verdict dict out, e.g.
 `evaluate({"applicant_type": "japanese_corporation", "employees": 120}, programme)`.
 """
 

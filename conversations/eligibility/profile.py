@@ -1,4 +1,4 @@
-"""The company profile (DESIGN.md): its keys, their allowed values, and checking a profile.
+"""The company profile (docs/interfaces.md): its keys, their allowed values, and checking a profile.
 
 Every key is optional; a key that is absent or null is "I don't know". A wrong value raises
 :class:`ProfileError`, whose message is one line naming the key and what is allowed.
@@ -10,36 +10,29 @@ import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from conversations import vocab
+
 if TYPE_CHECKING:
-    from bot.programme import Programme
+    from conversations.programme import Programme
 
 CHOICES: dict[str, tuple[str, ...]] = {
-    "applicant_type": ("japanese_corporation", "china_subsidiary_of_japanese_corporation", "other"),
-    "track": ("kol_affiliate", "group_buying"),
-    "product_category": ("food_alcohol", "daily_goods", "cosmetics", "stationery", "ip_goods", "other"),
-    "store_owner": ("own", "partner"),
-    "manufacturer_industry": ("manufacturing", "wholesale", "retail", "services"),
-    "china_trademark": ("registered", "pending", "none"),
+    "applicant_type": vocab.APPLICANT_TYPES,
+    "track": vocab.TRACKS,
+    "product_category": vocab.PRODUCT_CATEGORIES,
+    "store_owner": vocab.STORE_OWNERS,
+    "manufacturer_industry": vocab.INDUSTRIES,
+    "china_trademark": vocab.TRADEMARK_STATES,
 }
 BOOLEANS = (
     "japanese_brand",
     "cross_border_direct",
     "distributed_in_china",
-    "samples_ok",
-    "materials_ok",
-    "ships_within_7_days",
-    "shares_sales_data",
-    "no_ip_infringement",
-    "accepts_export_control",
-    "cooperates_with_surveys",
-    "agrees_to_publication",
-    "accepts_jetro_decision",
+    *vocab.COMMITMENTS,
     "wholly_owned_by_large_company",
     "in_other_china_promotion",
 )
 INTEGERS = ("capital_jpy", "employees")
-LISTS = ("ec_platforms",)
-EC_PLATFORMS = ("red", "douyin", "wechat_shop")
+EC_PLATFORMS = vocab.EC_PLATFORMS
 PROFILE_KEYS: tuple[str, ...] = (
     "applicant_type",
     "track",
@@ -88,7 +81,7 @@ def _show(value: Any) -> str:
 
 
 def store_platforms(programme: Programme | None) -> tuple[str, ...]:
-    """The EC platforms whose stores count for E3 (from the programme, else DESIGN.md's list)."""
+    """The EC platforms whose stores count for E3 (from the programme, else vocab.EC_PLATFORMS)."""
     if programme is None:
         return EC_PLATFORMS
     found = [p for track in programme.tracks.values() for p in track.store_platforms]

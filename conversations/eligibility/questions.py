@@ -1,6 +1,6 @@
 """The questions of the pre-check, in the order asked, and when each is needed.
 
-Each question stores its answer under its profile key (DESIGN.md); "I don't know" stores None.
+Each question stores its answer under its profile key (docs/interfaces.md); "I don't know" stores None.
 A question is asked only when its key has no answer yet and the verdict can still use it:
 no EC-store questions for group_buying, no E5 for kol_affiliate, no head count when the capital
 already makes the maker an SME, no ownership question when the maker is large by MID-1.
@@ -17,7 +17,7 @@ from conversations.eligibility.rules import rule_outcomes, track_status
 from conversations.eligibility.size import company_size
 
 if TYPE_CHECKING:
-    from bot.programme import Programme
+    from conversations.programme import Programme
 
 Profile = Mapping[str, Any]
 Needed = Callable[[Profile, "Programme"], bool]

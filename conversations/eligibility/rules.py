@@ -1,6 +1,6 @@
 """The eligibility pre-check as a pure function: a profile and the programme in, the verdict out.
 
-Rule ids are RULES.md's. Each rule E1..E14 holds (True), fails (False) or is unknown (None).
+Rule ids are docs/programme-rules.md's. Each rule E1..E14 holds (True), fails (False) or is unknown (None).
 Track rules apply only to their track: E3 and E4 to kol_affiliate, E5 to group_buying. With no
 track chosen the company is eligible when the common rules and one track's rules hold; the verdict
 then says which tracks the answers allow and recommends one. A failed rule makes `eligible` false
@@ -15,15 +15,16 @@ from typing import TYPE_CHECKING, Any
 
 from conversations.eligibility.profile import validate_profile
 from conversations.eligibility.size import company_size
+from conversations.vocab import COMMITMENTS, ELIGIBLE_APPLICANT_TYPES, GROUP_BUYING, KOL_AFFILIATE
 
 if TYPE_CHECKING:
-    from bot.programme import Programme
+    from conversations.programme import Programme
 
-TRACK_RULES: dict[str, tuple[str, ...]] = {"kol_affiliate": ("E3", "E4"), "group_buying": ("E5",)}
+TRACK_RULES: dict[str, tuple[str, ...]] = {KOL_AFFILIATE: ("E3", "E4"), GROUP_BUYING: ("E5",)}
 COMMON_RULES = ("E1", "E2", "E6", "E7", "E8", "E9", "E10", "E11", "E12", "E13", "E14")
 ELIGIBILITY_RULES = ("E1", "E2", "E3", "E4", "E5", *COMMON_RULES[2:])
 ADVICE = ("A2", "A3")  # always given: an agent's consent first; samples and commissions at own cost
-APPLICANTS = ("japanese_corporation", "china_subsidiary_of_japanese_corporation")
+APPLICANTS = ELIGIBLE_APPLICANT_TYPES
 # The profile key(s) each rule reads; a rule that is a plain yes to a question holds when it is true.
 RULE_KEYS: dict[str, tuple[str, ...]] = {
     "E1": ("applicant_type",),
@@ -31,15 +32,7 @@ RULE_KEYS: dict[str, tuple[str, ...]] = {
     "E3": ("ec_platforms",),
     "E4": ("cross_border_direct",),
     "E5": ("distributed_in_china",),
-    "E6": ("samples_ok",),
-    "E7": ("materials_ok",),
-    "E8": ("ships_within_7_days",),
-    "E9": ("shares_sales_data",),
-    "E10": ("no_ip_infringement",),
-    "E11": ("accepts_export_control",),
-    "E12": ("cooperates_with_surveys",),
-    "E13": ("agrees_to_publication",),
-    "E14": ("accepts_jetro_decision",),
+    **{rule: (key,) for key, rule in COMMITMENTS.items()},
 }
 
 
@@ -50,7 +43,7 @@ def rule_order(rule: str) -> tuple[str, int]:
 
 
 def _sorted(rules: Iterable[str]) -> list[str]:
-    # DESIGN.md's contract: "sorted, each once" -- plain string order, as sorted() gives it, so
+    # docs/interfaces.md: "sorted, each once" -- plain string order, as sorted() gives it, so
     # that a script comparing with sorted() agrees. Texts for people use rule_order instead.
     return sorted(set(rules))
 
@@ -73,7 +66,7 @@ def rule_outcomes(profile: Mapping[str, Any], programme: Programme) -> dict[str,
     else:  # "other" products: whether they are "and the like" is JETRO's to judge
         out["E2"] = None if brand is None or category in (None, "other") else True
     platforms = profile.get("ec_platforms")
-    kol = programme.tracks.get("kol_affiliate")
+    kol = programme.tracks.get(KOL_AFFILIATE)
     stores = set(kol.store_platforms) if kol else set()
     out["E3"] = None if platforms is None else bool(stores.intersection(platforms))
     direct = profile.get("cross_border_direct")
@@ -89,7 +82,7 @@ def track_status(outcomes: Mapping[str, bool | None], programme: Programme) -> d
 
 
 def evaluate(profile: Mapping[str, Any], programme: Programme) -> dict[str, Any]:
-    """The verdict of DESIGN.md, plus what explains it (passed, review, sme_line, tracks…).
+    """The verdict of docs/interfaces.md, plus what explains it (passed, review, sme_line, tracks…).
 
     Raises ProfileError for a wrong value; keys that are not profile keys are ignored.
     """

@@ -1,4 +1,4 @@
-"""The manufacturer's company size (RULES.md SME-1..4, MID-1, MID-2) and priority P1.
+"""The manufacturer's company size (docs/programme-rules.md: SME-1..4, MID-1, MID-2) and priority P1.
 
 SME: capital OR regular employees at or under the line of the industry (inclusive). MID-1: not
 an SME and at most `mid_tier.max_employees` employees. MID-2: wholly owned by a non-SME corporation
@@ -16,7 +16,7 @@ from itertools import product
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from bot.programme import Programme, SmeLine
+    from conversations.programme import Programme, SmeLine
 
 BOTH = (True, False)
 

@@ -18,8 +18,8 @@ from conversations.statuses import Actor, MoveRefused, check_move
 from storage import applications as store
 
 if TYPE_CHECKING:
-    from bot.programme import Programme
     from conversations.i18n import Texts
+    from conversations.programme import Programme
 
 # Per-application settings staff may put in applications.meta.
 SAMPLES_DUE = "samples_due"  # YYYY-MM-DD

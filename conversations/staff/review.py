@@ -14,7 +14,7 @@ from storage import applications as store
 from storage import staff as staff_store
 
 if TYPE_CHECKING:
-    from bot.programme import Programme
+    from conversations.programme import Programme
 
 SIZES = ("sme", "mid_tier", "large", "review", "unknown")
 SALES_COLUMNS = ("sales_pv", "sales_uu", "sales_product", "sales_buyers", "sales_orders", "sales_amount_cny")

@@ -18,11 +18,12 @@ from typing import Any
 
 import httpx
 
-from bot.server import StepRunner, create_asgi
+from bot.server import create_asgi
 from bot.wiring import App
 from handlers.telegram import TelegramChannel
 from handlers.telegram_render import callback_key, decode_callback
 from storage import telegram_store
+from storage.runner import StepRunner
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 from tests.fakes.telegram_http import UvicornThread
 
@@ -92,7 +93,7 @@ def serving(
     app: App, fake: FakeTelegram, *, mode: str = "webhook", **channel_options: Any
 ) -> Iterator[Served]:
     point_at(app, fake, mode)
-    runner = StepRunner(app)
+    runner = StepRunner(app.engine)
     channel = TelegramChannel(app, runner, poll_timeout=1.0, **channel_options)
     server = UvicornThread(create_asgi(app, channels=[channel], runner=runner))
     url = server.start()
