@@ -76,12 +76,13 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     template = _env.get_template(name)
+    context = {"flash": None, "outcome": None, "here": "", **context}
     html = template.render(
         t=words,
         account=account,
         csrf=csrf,
         may=lambda needed: account is not None and may(account.role, needed),
-        query=_query,
+        link=_query,
         **context,
     )
     return HTMLResponse(html, status_code=status_code)
