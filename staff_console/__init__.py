@@ -12,16 +12,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
-from starlette.applications import Starlette
 from starlette.routing import Mount
 
 from conversations.i18n import Texts
 from conversations.programme import Programme
-from staff_console.actions import Actions
-from staff_console.auth import Auth
 from storage.runner import StepRunner
+
+if TYPE_CHECKING:
+    from staff_console.actions import Actions
+    from staff_console.auth import Auth
 
 __all__ = ["Console", "mount"]
 
@@ -39,12 +41,16 @@ class Console:
     auth: Auth = field(init=False)
 
     def __post_init__(self) -> None:
+        from staff_console.auth import Auth
+
         secure = (self.public_url or "").startswith("https://")
         self.auth = Auth(self.engine, self.clock, self.runner, secure=secure)
 
 
 def mount(console: Console) -> Mount:
     """The console's routes under /staff, with its security headers."""
+    from starlette.applications import Starlette
+
     from staff_console.routes import routes
     from staff_console.security import SecurityHeaders
 
