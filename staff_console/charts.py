@@ -7,20 +7,21 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH = 720
+WIDTH = 1160  # about the width it is shown at, so that its text is the page's size
 BAR = 22
 GAP = 6
-LABEL = 230
+LABEL = 300
+COLUMN = 56  # the widest a day's bar gets
 
 
-def columns(points: Sequence[tuple[str, int]], *, title: str, height: int = 180) -> Markup:
+def columns(points: Sequence[tuple[str, int]], *, title: str, height: int = 200) -> Markup:
     """Vertical bars, one per point (applications per day), the value above each, the label under."""
     if not points:
         return Markup("")
     top = max(value for _, value in points) or 1
     inner = height - 40
     step = (WIDTH - 20) / len(points)
-    width = max(2.0, step - 4)
+    width = min(COLUMN, max(2.0, step - 4))
     parts = [_open(WIDTH, height, title)]
     every = max(1, round(len(points) / 12))  # at most about 12 labels under the bars
     for index, (label, value) in enumerate(points):

@@ -39,6 +39,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "ja-JP", "timezone_id": "Asia/Tokyo"}
+
+
+@pytest.fixture
 def console(app, served):
     """The console of a populated programme; a reviewer, a viewer and an admin."""
     made = populate(app)
