@@ -74,12 +74,36 @@ def populate(app: App) -> dict[str, Any]:
     made: dict[str, Any] = {}
     plan = [
         ("7101", "telegram", "zh", "under_review", {"company_name_ja": "上海桜商事有限公司"}),
-        ("7102", "telegram", "ja", "accepted", {"company_name_ja": "株式会社もみじ製菓", "track": "group_buying"}),
-        ("7103", "telegram", "ja", "submitted", {"company_name_ja": "株式会社ふじ化粧品", "product_category": "cosmetics"}),
+        (
+            "7102",
+            "telegram",
+            "ja",
+            "accepted",
+            {"company_name_ja": "株式会社もみじ製菓", "track": "group_buying"},
+        ),
+        (
+            "7103",
+            "telegram",
+            "ja",
+            "submitted",
+            {"company_name_ja": "株式会社ふじ化粧品", "product_category": "cosmetics"},
+        ),
         ("oWx1", "wechat", "zh", "under_review", {"company_name_ja": "株式会社さくら食品"}),
-        ("oWx2", "wechat", "zh", "waitlisted", {"company_name_ja": "株式会社あおば文具", "product_category": "stationery"}),
+        (
+            "oWx2",
+            "wechat",
+            "zh",
+            "waitlisted",
+            {"company_name_ja": "株式会社あおば文具", "product_category": "stationery"},
+        ),
         ("con1", "console", "ja", "rejected", {"company_name_ja": "株式会社こだま", "japanese_brand": False}),
-        ("7104", "telegram", "zh", "samples_shipped", {"company_name_ja": "株式会社ひかり", "employees": 900}),
+        (
+            "7104",
+            "telegram",
+            "zh",
+            "samples_shipped",
+            {"company_name_ja": "株式会社ひかり", "employees": 900},
+        ),
     ]
     for number, (user, channel, lang, status, data) in enumerate(plan):
         app.services.clock.set(start - timedelta(days=6 - number, hours=number))  # type: ignore[attr-defined]
@@ -88,9 +112,16 @@ def populate(app: App) -> dict[str, Any]:
         app.dialog.handle(key, Inbound(text="/status"))
         made[user] = submitted(app, user=user, channel=channel, lang=lang, status=status, **data)
     app.services.clock.set(start)  # type: ignore[attr-defined]
-    drafts = [("d1", "company_name_ja"), ("d2", "company_name_ja"), ("d3", "email"), ("d4", "product_name_ja")]
+    drafts = [
+        ("d1", "company_name_ja"),
+        ("d2", "company_name_ja"),
+        ("d3", "email"),
+        ("d4", "product_name_ja"),
+    ]
     for user, step in drafts:
-        user_id = seed(app, user=user, answers={**PROFILE, "eligibility_verdict": VERDICT}, flow="application", step=step)
+        user_id = seed(
+            app, user=user, answers={**PROFILE, "eligibility_verdict": VERDICT}, flow="application", step=step
+        )
         with app.engine.begin() as conn:
             apps.create_draft(conn, user_id=user_id, programme=app.programme.id, actor="setup", now=start)
     seed(app, user="p1", answers={"applicant_type": "japanese_corporation"}, flow="eligibility", step="track")

@@ -116,7 +116,9 @@ def preview_text(app, row) -> str:
     return payload["messages"][0]["text"]
 
 
-def test_a_reviewer_answers_an_enquiry_and_the_company_gets_it_in_its_languages_frame(page: Page, console, fake):
+def test_a_reviewer_answers_an_enquiry_and_the_company_gets_it_in_its_languages_frame(
+    page: Page, console, fake
+):
     url, made = console
     sign_in(page, url, "reviewer1")
     page.get_by_role("link", name="問い合わせ").click()
@@ -156,7 +158,9 @@ def test_an_admin_broadcasts_from_dry_run_to_report_each_company_in_its_language
 def test_an_interrupted_broadcast_resumes_and_reaches_nobody_twice(page: Page, console, fake, app):
     url, made = console
     segment = casting.Segment(references=(made["7102"].reference, made["7103"].reference))
-    broadcast_id, _ = casting.prepare(app, segment, "再開のテスト", "继续测试", "cli:test")  # the process died here
+    broadcast_id, _ = casting.prepare(
+        app, segment, "再開のテスト", "继续测试", "cli:test"
+    )  # the process died here
     sign_in(page, url, "admin1")
     page.goto(f"{url}/staff/broadcasts/{broadcast_id}")
     expect(page.get_by_text("此群发中途停止")).to_be_visible()
