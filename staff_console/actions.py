@@ -205,12 +205,9 @@ class Actions:
 
         def done(finished: asyncio.Task[casting.Report]) -> None:
             self.running.pop(broadcast_id, None)
-            if finished.cancelled() or finished.exception() is not None:
-                log.error(
-                    "broadcast %s stopped; resume it from the console",
-                    broadcast_id,
-                    exc_info=finished.exception(),
-                )
+            error = None if finished.cancelled() else finished.exception()
+            if finished.cancelled() or error is not None:
+                log.error("broadcast %s stopped; resume it from the console", broadcast_id, exc_info=error)
                 return
             log.info("broadcast %s finished: %s", broadcast_id, finished.result().line())
 
