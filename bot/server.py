@@ -176,6 +176,7 @@ def create_asgi(
             log.info("server stopped cleanly", extra={"pid": os.getpid()})
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *file_routes(app, runner)]
+    routes.append(_staff_console(app, runner, channels))
     for channel in channels:
         routes.extend(channel.routes())
     asgi = Starlette(routes=routes, lifespan=lifespan)
@@ -185,6 +186,28 @@ def create_asgi(
     asgi.state.scheduler = scheduler
     asgi.add_middleware(RequestContext)
     return asgi
+
+
+def _staff_console(app: App, runner: StepRunner, channels: list[Channel]) -> BaseRoute:
+    """The staff console under /staff/ (staff_console/), handed what it needs."""
+    import staff_console
+    from staff_console.actions import Actions
+
+    def telegram() -> Any:  # the running Telegram outbox, for the console's broadcasts
+        return next((c.outbox for c in channels if getattr(c, "outbox", None) is not None), None)
+
+    return staff_console.mount(
+        staff_console.Console(
+            engine=app.engine,
+            texts=app.texts,
+            programme=app.programme,
+            clock=app.services.clock,
+            runner=runner,
+            actions=Actions(app, runner, telegram),
+            files_dir=app.settings.files_dir,
+            public_url=app.settings.public_url,
+        )
+    )
 
 
 def asgi_from_environment() -> Starlette:

@@ -33,16 +33,21 @@ def export(output: Path, status: str | None) -> None:
     if suffix not in (".xlsx", ".csv"):
         click.echo("the output must end in .xlsx or .csv", err=True)
         sys.exit(2)
-    app = load_app()
+    count = write_export(load_app(), output, status, progress=True)
+    click.echo(f"{count} application(s) written to {output}")
+
+
+def write_export(app: Any, output: Path, status: str | None = None, *, progress: bool = False) -> int:
+    """Write the export to `output` (.xlsx or .csv by its suffix); how many applications it holds.
+    The command above and the staff console's download both call this."""
     with app.engine.connect() as conn:
         items = review.find(conn, app.programme, staff_store.Filters(status=status))
     header = review.export_header()
-    with click.progressbar(
-        items, label="exporting", file=sys.stderr if len(items) > PROGRESS_FROM else _Silent()
-    ) as bar:
+    shown = progress and len(items) > PROGRESS_FROM
+    with click.progressbar(items, label="exporting", file=sys.stderr if shown else _Silent()) as bar:
         rows = [review.export_row(item, app.programme) for item in bar]
-    (_xlsx if suffix == ".xlsx" else _csv)(output, header, rows)
-    click.echo(f"{len(rows)} application(s) written to {output}")
+    (_xlsx if output.suffix.lower() == ".xlsx" else _csv)(output, header, rows)
+    return len(rows)
 
 
 class _Silent:

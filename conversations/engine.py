@@ -20,7 +20,7 @@ from conversations.context import Context, Services
 from conversations.events import Inbound, Outbound, Reply
 from conversations.flow import Invalid, read_choice
 from conversations.i18n import LANGUAGES, detect_language, normalise_language
-from storage import deliveries
+from storage import deliveries, message_log
 from storage import dialog as store
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,15 @@ class UserKey:
 
     channel: str
     user: str
+
+
+def _logged(inbound: Inbound) -> dict[str, str]:
+    """What the user sent, for the message log: a file by its name, a tap by its value."""
+    if inbound.file is not None:
+        return {"file": inbound.file.name, "text": inbound.text}
+    if inbound.option is not None:
+        return {"option": inbound.option}
+    return {"text": inbound.text}
 
 
 class Dialog:
@@ -84,20 +93,23 @@ class Dialog:
             store.touch_user(conn, user.id, now, ctx.lang if ctx.language_known else None)
             store.save_state(conn, user.id, state, now, is_new=is_new)
             reply = Reply(tuple(ctx.out), ctx.lang, user_id=user.id)
+            payload = reply.to_json()
             # The reply is kept once: with the platform's message key when there is one (a retry
             # gets it back from there), else as a delivery row (the console, a greeting).
             if message_key is not None:
-                store.store_reply(conn, key.channel, message_key, reply.to_json())
+                store.store_reply(conn, key.channel, message_key, payload)
             else:
                 store.record_delivery(
                     conn,
                     user_id=user.id,
                     channel=key.channel,
                     kind="reply",
-                    payload=reply.to_json(),
+                    payload=payload,
                     outcome="replied",
                     now=now,
                 )
+            if greet is None:  # the conversation as staff read it (the staff console)
+                message_log.record(conn, user.id, now, _logged(inbound), payload)
         for callback in ctx.after_commit:  # e.g. a notice to another user (staff commands)
             try:
                 callback()

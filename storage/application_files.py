@@ -64,6 +64,10 @@ def files_of(conn: Connection, application_id: int, kind: str | None = None) -> 
     return [row for row in rows if kind is None or row.kind == kind]
 
 
+def file_by_id(conn: Connection, file_id: int) -> Row | None:
+    return conn.execute(select(_files).where(_files.c.id == file_id)).first()
+
+
 def file_link(token: str) -> str:
     """The path of a file's download link (served by `japanmall serve`; prefix JAPANMALL_PUBLIC_URL)."""
     return f"/files/{token}"

@@ -117,6 +117,12 @@ def get(conn: Connection, broadcast_id: int) -> BroadcastRow | None:
     return None if row is None else BroadcastRow(*row)
 
 
+def latest(conn: Connection, limit: int) -> list[BroadcastRow]:
+    return [
+        BroadcastRow(*row) for row in conn.execute(select(*_COLUMNS).order_by(_b.c.id.desc()).limit(limit))
+    ]
+
+
 def unfinished(conn: Connection) -> list[int]:
     return list(conn.execute(select(_b.c.id).where(_b.c.status == SENDING).order_by(_b.c.id)).scalars())
 

@@ -203,3 +203,77 @@ class KeyValue(Base):
     value: Mapped[Any] = mapped_column(JSONType)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# -- the staff console (staff_console/) -------------------------------------------------------
+class StaffAccount(Base):
+    """A JETRO staff member who signs in to the console; the password as an Argon2id hash only."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8))
+    timezone: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StaffSession(Base):
+    """A signed-in browser: the SHA-256 of its cookie's token (never the token), its CSRF token."""
+
+    __tablename__ = "staff_sessions"
+    __table_args__ = (Index("ix_staff_sessions_account", "account_id"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("staff_accounts.id", ondelete="CASCADE"))
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StaffSignInFailure(Base):
+    """A failed sign-in, by the name tried and the address it came from (the lockout counts these)."""
+
+    __tablename__ = "staff_sign_in_failures"
+    __table_args__ = (
+        Index("ix_staff_sign_in_failures_username", "username", "at"),
+        Index("ix_staff_sign_in_failures_address", "address", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+
+
+class StaffAudit(Base):
+    """Every action by staff: who, what, when, on what (shown to admins in the console)."""
+
+    __tablename__ = "staff_audit"
+    __table_args__ = (Index("ix_staff_audit_at", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(160))
+    action: Mapped[str] = mapped_column(String(48))
+    target: Mapped[str | None] = mapped_column(String(160))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class MessageLog(Base):
+    """What a company wrote and what the bot answered, one row per step (personal data: erased with
+    the company). Written in the step's own transaction (storage/message_log.py)."""
+
+    __tablename__ = "message_log"
+    __table_args__ = (Index("ix_message_log_user", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    inbound: Mapped[str | None] = mapped_column(Text)
+    outbound: Mapped[str | None] = mapped_column(Text)

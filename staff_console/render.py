@@ -1,0 +1,94 @@
+"""The console's pages: Jinja2 templates (autoescaped) with the staff member's language and clock.
+
+Every word on a page comes from locales/<lang>/console.yaml (and the bot's own texts for
+statuses, tracks, fields and rules, so that staff read the same terms as the companies). Dates
+are shown in Japan or China time, as the staff member chose, with the zone named.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from starlette.responses import HTMLResponse
+
+from conversations.i18n import Texts, format_date, format_datetime, format_number
+from staff_console.accounts import TIMEZONES, may
+from storage.staff_accounts import Account
+
+_env = Environment(
+    loader=PackageLoader("staff_console", "templates"),
+    autoescape=select_autoescape(default=True),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+class Words:
+    """The texts in one language, for one staff member's clock."""
+
+    def __init__(self, texts: Texts, lang: str, timezone: str) -> None:
+        self.texts = texts
+        self.lang = lang
+        self.tz = ZoneInfo(timezone)
+        self.zone = texts.render(lang, f"console.zone.{TIMEZONES.get(timezone, 'jst')}")
+
+    def __call__(self, key: str, /, **variables: Any) -> str:
+        return self.texts.render(self.lang, key, **variables)
+
+    def has(self, key: str) -> bool:
+        return self.texts.has(key, self.lang)
+
+    def label(self, prefix: str, value: Any, fallback: str | None = None) -> str:
+        """The name of a code (status, track, category…) in this language; the code itself if none."""
+        if value is None or value == "":
+            return self("console.none")
+        key = f"{prefix}.{value}"
+        return self(key) if self.has(key) else (fallback if fallback is not None else str(value))
+
+    def status(self, value: str | None) -> str:
+        return self.label("core.status_names", value)
+
+    def when(self, value: datetime | None) -> str:
+        return "" if value is None else format_datetime(value, self.lang, self.tz)
+
+    def day(self, value: date | datetime | None) -> str:
+        if value is None:
+            return ""
+        return format_date(value, self.lang, self.tz if isinstance(value, datetime) else None)
+
+    def number(self, value: int | float) -> str:
+        return format_number(value)
+
+
+def render(
+    name: str,
+    words: Words,
+    *,
+    account: Account | None,
+    csrf: str = "",
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    template = _env.get_template(name)
+    context = {"flash": None, "outcome": None, "here": "", **context}
+    html = template.render(
+        t=words,
+        account=account,
+        csrf=csrf,
+        may=lambda needed: account is not None and may(account.role, needed),
+        link=_query,
+        **context,
+    )
+    return HTMLResponse(html, status_code=status_code)
+
+
+def _query(base: Mapping[str, Any], **changes: Any) -> str:
+    """The current query string with some parameters changed (sorting, paging links)."""
+    merged = {**{k: v for k, v in base.items() if v not in (None, "")}, **changes}
+    return "?" + urlencode({k: v for k, v in merged.items() if v not in (None, "")}, doseq=True)

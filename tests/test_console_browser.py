@@ -1,0 +1,239 @@
+"""The staff console in a real browser: Debian's Chromium driven by pytest-playwright, against
+`japanmall serve`'s app with the Telegram channel pointed at the fake Bot API.
+
+Screenshots of the dashboard and of one application, in Japanese and in Chinese, are saved to
+test-artifacts/screenshots/ (not committed)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect, sync_playwright
+
+from bot import broadcast as casting
+from storage import staff as staff_store
+from tests.console_kit import PASSWORD, account, populate
+from tests.staff_kit import reload
+
+pytest_plugins = ["tests.telegram_fixtures"]
+pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": FLAGS, "headless": True}
+
+
+# pytest-playwright keeps one Playwright for the whole session, and its sync API leaves an event
+# loop running in the main thread, where later tests' asyncio.run() then fails. Here Playwright
+# lives as long as this module, and stops (taking its loop with it) when the module is done.
+@pytest.fixture(scope="module")
+def playwright():
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def browser_type(playwright, browser_name):
+    return getattr(playwright, browser_name)
+
+
+@pytest.fixture(scope="module")
+def launch_browser(browser_type_launch_args, browser_type):
+    return lambda **options: browser_type.launch(**{**browser_type_launch_args, **options})
+
+
+@pytest.fixture(scope="module")
+def browser(launch_browser):
+    launched = launch_browser()
+    yield launched
+    launched.close()
+
+
+@pytest.fixture(scope="module")
+def browser_context_args():
+    return {"locale": "ja-JP", "timezone_id": "Asia/Tokyo"}
+
+
+@pytest.fixture
+def console(app, served):
+    """The console of a populated programme; a reviewer, a viewer and an admin."""
+    made = populate(app)
+    account(app, "reviewer1", "reviewer")
+    account(app, "viewer1", "viewer")
+    account(app, "admin1", "admin", language="zh")
+    return served.url, made
+
+
+def sign_in(page: Page, url: str, name: str) -> None:
+    page.goto(f"{url}/staff/applications")
+    expect(page).to_have_url(re.compile(r"/staff/login$"))  # sent to the sign-in page first
+    page.get_by_label(re.compile("アカウント名|账号名")).fill(name)
+    page.get_by_label(re.compile("パスワード|密码")).fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("ログイン|登录")).click()
+    expect(page.get_by_role("link", name=re.compile("ダッシュボード|概览"))).to_be_visible()
+
+
+def texts_to(fake, chat_id: int) -> list[str]:
+    return [call.params["text"] for call in fake.calls_of("sendMessage", chat_id=chat_id)]
+
+
+def test_a_reviewer_filters_opens_and_moves_an_application_and_the_company_is_told_in_chinese(
+    page: Page, console, fake, app
+):
+    url, made = console
+    sign_in(page, url, "reviewer1")
+    page.goto(f"{url}/staff/applications")
+    page.get_by_label("ステータス").select_option("under_review")
+    page.get_by_label("チャネル").select_option("telegram")
+    page.get_by_role("button", name="絞り込む").click()
+    rows = page.locator("table.list tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("上海桜商事有限公司")
+    rows.first.get_by_role("link").click()
+    reference = made["7101"].reference
+    expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
+    expect(page.get_by_text("東京都千代田区丸の内1-1-1")).to_be_visible()  # a field with its label
+    expect(page.get_by_text("企業とボットのやり取り")).to_be_visible()
+    expect(page.locator("ol.chat li.said").first).to_contain_text("你好")  # the company's own words
+
+    page.get_by_label("変更後のステータス").select_option("accepted")
+    page.get_by_label("企業へのお知らせに添えるメモ（任意）").fill("请附上成分表")
+    page.get_by_role("button", name="お知らせを確認する").click()
+    preview = page.locator("pre.notice")
+    expect(preview).to_contain_text(f"报名 {reference} 的状态已由“审核中”变为“已入选”")
+    expect(preview).to_contain_text("请附上成分表")
+    assert reload(app, made["7101"]).status == "under_review"  # nothing moved yet, nothing sent
+    assert not [t for t in texts_to(fake, 7101) if "已入选" in t]
+
+    page.get_by_role("button", name="変更してお知らせを送る").click()
+    expect(page.locator(".flash")).to_contain_text("送信済み")
+    assert reload(app, made["7101"]).status == "accepted"
+    sent = fake.wait_for(lambda: [t for t in texts_to(fake, 7101) if "已入选" in t])
+    assert sent[-1] == preview_text(app, made["7101"])
+    expect(page.locator("table.compact").nth(1)).to_contain_text("お知らせ")  # the delivery, with its outcome
+
+
+def preview_text(app, row) -> str:
+    """What the notice says, read back from the delivery the console's move recorded."""
+    with app.engine.connect() as conn:
+        deliveries = staff_store.deliveries_for(conn, row.id)
+    assert deliveries[-1].outcome == "sent"
+    from sqlalchemy import select
+
+    from storage.models import Delivery
+
+    with app.engine.connect() as conn:
+        payload = conn.execute(select(Delivery.payload).where(Delivery.id == deliveries[-1].id)).scalar_one()
+    return payload["messages"][0]["text"]
+
+
+def test_a_reviewer_answers_an_enquiry_and_the_company_gets_it_in_its_languages_frame(
+    page: Page, console, fake
+):
+    url, made = console
+    sign_in(page, url, "reviewer1")
+    page.get_by_role("link", name="問い合わせ").click()
+    enquiry = page.locator(f"#enquiry-{made['enquiry']}")
+    expect(enquiry).to_contain_text("样品可以寄到上海吗")
+    expect(enquiry.locator("ol.chat li.said")).to_contain_text("我们在上海有仓库")  # the chat around it
+    enquiry.get_by_role("textbox").fill("可以，请寄到上海办公室。")
+    enquiry.get_by_role("button", name="回答を送る").click()
+    expect(page.locator(".flash")).to_contain_text("送信済み")
+    got = fake.wait_for(lambda: [t for t in texts_to(fake, 7101) if "可以，请寄到上海办公室。" in t])
+    assert got[-1].startswith("JETRO 对您问题的回复")
+    page.get_by_role("link", name="すべて").click()
+    expect(page.locator(f"#enquiry-{made['enquiry']}")).to_contain_text("回答済み")
+
+
+def test_an_admin_broadcasts_from_dry_run_to_report_each_company_in_its_language(page: Page, console, fake):
+    url, _made = console
+    sign_in(page, url, "admin1")  # an admin who reads the console in Chinese
+    page.get_by_role("link", name="群发").click()
+    page.get_by_label("审核中").check()
+    page.get_by_label("已入选").check()
+    page.get_by_label("Telegram").check()
+    page.get_by_label("日语正文").fill("【JETRO】説明会のご案内です。")
+    page.get_by_label("中文正文").fill("【JETRO】说明会通知。")
+    page.get_by_role("button", name="确认发送对象和预览").click()
+    expect(page.get_by_role("heading", name=re.compile("发送对象 2 个"))).to_be_visible()
+    expect(page.locator("table.counts")).to_contain_text("日语")
+    expect(page.locator("table.counts")).to_contain_text("中文")
+    assert not fake.calls_of("sendMessage", chat_id=7102)  # the dry run sent nothing
+    page.get_by_role("button", name="发送给 2 个对象").click()
+    expect(page.get_by_role("heading", name="结果")).to_be_visible(timeout=15000)
+    expect(page.locator("#report")).to_contain_text(re.compile(r"已发送\s*2"))
+    assert texts_to(fake, 7102)[-1] == "【JETRO】説明会のご案内です。"
+    assert texts_to(fake, 7101)[-1] == "【JETRO】说明会通知。"
+
+
+def test_an_interrupted_broadcast_resumes_and_reaches_nobody_twice(page: Page, console, fake, app):
+    url, made = console
+    segment = casting.Segment(references=(made["7102"].reference, made["7103"].reference))
+    broadcast_id, _ = casting.prepare(
+        app, segment, "再開のテスト", "继续测试", "cli:test"
+    )  # the process died here
+    sign_in(page, url, "admin1")
+    page.goto(f"{url}/staff/broadcasts/{broadcast_id}")
+    expect(page.get_by_text("此群发中途停止")).to_be_visible()
+    page.get_by_role("button", name="继续发送").click()
+    expect(page.locator("#report")).to_contain_text(re.compile(r"已发送\s*2"), timeout=15000)
+    page.goto(f"{url}/staff/broadcasts/{broadcast_id}")
+    expect(page.get_by_role("button", name="继续发送")).to_have_count(0)
+    assert texts_to(fake, 7102).count("再開のテスト") == 1 and texts_to(fake, 7103).count("再開のテスト") == 1
+
+
+def test_a_viewer_reads_but_is_refused_an_action(page: Page, console, app):
+    url, made = console
+    row = made["7101"]
+    sign_in(page, url, "viewer1")
+    page.goto(f"{url}/staff/applications/{row.reference}")
+    expect(page.get_by_role("button", name="お知らせを確認する")).to_have_count(0)  # no action offered
+    page.goto(f"{url}/staff/applications/{row.reference}/move?to=accepted")  # and none taken by URL
+    expect(page.get_by_role("heading", name="この操作はできません")).to_be_visible()
+    page.goto(f"{url}/staff/intake")
+    expect(page.get_by_role("button", name="受付を締め切る")).to_have_count(0)
+    assert reload(app, row).status == "under_review"
+
+
+def test_sign_out_revokes_the_session(page: Page, console, browser):
+    url, _made = console
+    sign_in(page, url, "reviewer1")
+    cookies = page.context.cookies()
+    page.get_by_role("button", name="ログアウト").click()
+    expect(page).to_have_url(re.compile(r"/staff/login$"))
+    thief = browser.new_context()
+    thief.add_cookies(cookies)  # the cookie as it was before signing out
+    other = thief.new_page()
+    other.goto(f"{url}/staff/")
+    expect(other).to_have_url(re.compile(r"/staff/login$"))
+    thief.close()
+
+
+@pytest.mark.parametrize("lang", ["ja", "zh"])
+def test_screenshots_of_the_dashboard_and_one_application(page: Page, console, lang, backend):
+    url, made = console
+    sign_in(page, url, "admin1" if lang == "zh" else "reviewer1")  # admin1 reads Chinese
+    page.set_viewport_size({"width": 1366, "height": 900})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(f"{url}/staff/")
+    expect(page.locator("svg.chart").first).to_be_visible()
+    page.screenshot(path=str(SHOTS / f"dashboard-{lang}-{backend}.png"), full_page=True)
+    page.goto(f"{url}/staff/applications/{made['7101'].reference}")
+    expect(page.locator("ol.chat")).to_be_visible()
+    page.screenshot(path=str(SHOTS / f"application-{lang}-{backend}.png"), full_page=True)
+    assert (SHOTS / f"dashboard-{lang}-{backend}.png").stat().st_size > 10_000
