@@ -148,7 +148,7 @@ class Export:
             language,
             self.t(f"export.values.verdict.{str(verdict.get('eligible')).lower()}"),
             size,
-            _rules(verdict.get("company_size_basis") or ()),
+            ", ".join(verdict.get("company_size_basis") or ()) or None,  # the engine's order: line, then MID
             self._yes_no(verdict.get("p1")),
             self._yes_no(verdict.get("p2")),
             priority,

@@ -1,5 +1,5 @@
 """What staff see of the applications: the filters the columns cannot do (category, company
-size), counts, one application in full, and the flat rows of the export. Pure reading."""
+size), counts, and one application in full. Pure reading. The export's rows are export.py's."""
 
 from __future__ import annotations
 
@@ -17,8 +17,6 @@ if TYPE_CHECKING:
     from conversations.programme import Programme
 
 SIZES = ("sme", "mid_tier", "large", "review", "unknown")
-SALES_COLUMNS = ("sales_pv", "sales_uu", "sales_product", "sales_buyers", "sales_orders", "sales_amount_cny")
-SHIPMENT_COLUMNS = ("shipment_carrier", "shipment_tracking", "shipment_date", "shipment_quantity")
 
 
 def size_of(row: store.ApplicationRow, programme: Programme) -> str:
@@ -107,45 +105,3 @@ def detail(conn: Connection, programme: Programme, row: store.ApplicationRow) ->
             for d in staff_store.deliveries_for(conn, row.id)
         ],
     }
-
-
-def _cell(value: Any) -> Any:
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, list):
-        return ", ".join(str(_cell(v)) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
-    return str(value)
-
-
-def export_header() -> list[str]:
-    head = ["reference", "status", "track", "company", "corporate_number", "size", "channel", "language"]
-    return [*head, "submitted_at", *NAMES, *SHIPMENT_COLUMNS, *SALES_COLUMNS]
-
-
-def export_row(item: staff_store.Listed, programme: Programme) -> list[Any]:
-    """One application as the export's columns: one per field, then the shipment and sales data."""
-    row = item.application
-    shipment = row.meta.get("shipment") or {}
-    sales = row.meta.get("sales_data") or {}
-    product = (sales.get("products") or [{}])[0]
-    return [
-        row.reference,
-        row.status,
-        row.track,
-        row.company_name,
-        row.corporate_number,
-        size_of(row, programme),
-        item.channel,
-        item.language,
-        row.submitted_at.isoformat() if row.submitted_at else None,
-        *(_cell(row.data.get(name)) for name in NAMES),
-        *(shipment.get(key.removeprefix("shipment_")) for key in SHIPMENT_COLUMNS),
-        sales.get("pv"),
-        sales.get("uu"),
-        product.get("product"),
-        product.get("buyers"),
-        product.get("orders"),
-        product.get("amount_cny"),
-    ]
