@@ -16,6 +16,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import IO
 
@@ -96,12 +97,29 @@ def _problem_line(texts: Texts, lang: str, problem: Problem) -> str:
     return texts.render(lang, "export.import.problem", cell=problem.cell or "", field=label, reason=reason)
 
 
+@dataclass
+class _Batch:
+    app: App
+    dry_run: bool
+    who: str
+    received: datetime | None
+    seen: set[str] = field(default_factory=set)  # corporate numbers of this batch (a dry run commits none)
+
+
 def import_forms(
-    app: App, sources: Sequence[tuple[str, Source]], *, dry_run: bool = False, who: str = "staff"
+    app: App,
+    sources: Sequence[tuple[str, Source]],
+    *,
+    dry_run: bool = False,
+    who: str = "staff",
+    received: datetime | None = None,
 ) -> ImportReport:
-    """Read each (name, file) into an application; with `dry_run` check everything, write nothing."""
+    """Read each (name, file) into an application; with `dry_run` check everything, write nothing.
+
+    `received` is when the forms reached JETRO (default: now): the intake rules (deadline) are
+    judged at that moment and the applications are submitted at it, as if sent in the chat then."""
+    batch = _Batch(app, dry_run, who, received)
     report = ImportReport(dry_run)
-    seen: set[str] = set()  # corporate numbers of this batch (a dry run commits none of them)
     for name, source in sources:
         content = _content(source)
         result = FileResult(name)
@@ -110,7 +128,7 @@ def import_forms(
         except Unreadable:
             result.problems.append(Problem(None, None, "export.import.unreadable"))
         else:
-            _import_one(app, form, content, result, seen, dry_run=dry_run, who=who)
+            _import_one(batch, form, content, result)
         report.files.append(result)
         log.info(
             "form import %s",
@@ -128,9 +146,8 @@ def _content(source: Source) -> bytes:
     return source.read()
 
 
-def _import_one(
-    app: App, form: FormFile, content: bytes, result: FileResult, seen: set[str], *, dry_run: bool, who: str
-) -> None:
+def _import_one(batch: _Batch, form: FormFile, content: bytes, result: FileResult) -> None:
+    app = batch.app
     programme = app.programme
     if not any(not key.startswith("_") for key in form.cells):
         result.problems.append(Problem(None, None, "export.import.not_a_form"))
@@ -141,21 +158,21 @@ def _import_one(
         )
         return
     lang = form.language or "ja"
-    now = app.services.clock()
+    now = batch.received or app.services.clock()
     try:
-        with app.engine.connect() if dry_run else app.engine.begin() as conn:
+        with app.engine.connect() if batch.dry_run else app.engine.begin() as conn:
             ctx = empty_context(conn, app.services, UserRow(0, EMAIL, "", lang, None, None), lang, now)
             result.problems.extend(read_answers(ctx, form.cells))
             if result.problems:
                 return
             # as at a submission in the chat: the company and intake rules under the programme's lock
-            last = None if dry_run else lock_intake(conn, programme.id, now)
-            result.problems.extend(_company_problems(ctx, form, seen))
+            last = None if batch.dry_run else lock_intake(conn, programme.id, now)
+            result.problems.extend(_company_problems(ctx, form, batch.seen))
             if result.problems:
                 raise _Refused
-            seen.add(ctx.answers["corporate_number"])
+            batch.seen.add(ctx.answers["corporate_number"])
             if last is not None:
-                result.reference = _submit(app, ctx, last + 1, content, who)
+                result.reference = _submit(app, ctx, last + 1, content, batch.who)
     except _Refused:
         pass  # rolled back
 
@@ -215,6 +232,7 @@ def _submit(app: App, ctx: Context, number: int, content: bytes, who: str) -> st
         "source": SOURCE,
         VERDICT_KEY: answers[VERDICT_KEY],
         "imported_by": who,
+        "imported_at": app.services.clock().isoformat(),
     }
     store.submit(
         conn,

@@ -1,5 +1,6 @@
-"""`japanmall staff import FILE.xlsx… [--dry-run] [--lang ja|zh]`: filled application forms into
-applications (bot/form_import.py), one line of the report a file, each problem with its cell.
+"""`japanmall staff import FILE.xlsx… [--dry-run] [--received DATE] [--lang ja|zh]`: filled
+application forms into applications (bot/form_import.py), one line of the report a file, each
+problem with its cell.
 
 Exit codes: 0 every file taken (or, with --dry-run, found right); 2 a file was refused.
 """
@@ -7,6 +8,7 @@ Exit codes: 0 every file taken (or, with --dry-run, found right); 2 a file was r
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -20,14 +22,21 @@ from conversations.vocab import LANGUAGES
     "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
 )
 @click.option("--dry-run", is_flag=True, help="Check the files; write nothing.")
+@click.option(
+    "--received",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    help="When the forms reached JETRO, in the programme's time zone (default: now).",
+)
 @click.option("--lang", "labels", type=click.Choice(LANGUAGES), default="ja", help="Language of the report.")
-def import_(files: tuple[Path, ...], dry_run: bool, labels: str) -> None:
+def import_(files: tuple[Path, ...], dry_run: bool, received: datetime | None, labels: str) -> None:
     """Read filled application forms (.xlsx, e.g. e-mailed by companies) into applications."""
     from bot.cli import load_app
     from bot.staff_commands import who
 
     app = load_app()
-    report = import_forms(app, [(path.name, path) for path in files], dry_run=dry_run, who=who())
+    at = received.replace(tzinfo=app.programme.tz) if received else None
+    sources = [(path.name, path) for path in files]
+    report = import_forms(app, sources, dry_run=dry_run, who=who(), received=at)
     for line in report.lines(app.texts, labels):
         click.echo(line)
     if not report.ok:

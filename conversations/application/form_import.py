@@ -9,6 +9,7 @@ references and values only.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,9 +21,12 @@ from conversations.application.materials import MAX_ITEMS
 from conversations.context import Context
 from conversations.flow import SKIP_WORDS, Invalid, Step
 from conversations.i18n import Texts
-from conversations.vocab import LANGUAGES
+from conversations.vocab import EC_PLATFORMS, LANGUAGES
 
-BILINGUAL = " / "  # the filled form writes a label in both languages as "ja / zh"
+BILINGUAL = " / "
+_PLATFORM_LABELS = (
+    "application.options.ec_platforms"  # the filled form writes a label in both languages as "ja / zh"
+)
 
 
 @dataclass(frozen=True)
@@ -93,15 +97,26 @@ def read_value(ctx: Context, step: Step, text: str) -> Any:
         if "links" not in found:
             raise Invalid("application.invalid.materials_none")
         return [{"url": link} for link in found["links"]][:MAX_ITEMS]
-    if KIND[step.name] == "platforms":  # "RED（小红书）、微信小店 / 小红书（RED）、微信小店": either half
-        halves = [half for half in text.split(BILINGUAL) if half.strip()]
-        for half in halves[:-1]:
-            try:
-                return step.parse(ctx, half)
-            except Invalid:
-                continue
-        return step.parse(ctx, halves[-1] if halves else text)
+    if KIND[step.name] == "platforms":
+        return _platforms(ctx, step, text)
     return step.parse(ctx, text)
+
+
+def _platforms(ctx: Context, step: Step, text: str) -> Any:
+    """EC platforms: their labels (either language; the filled form's "ja / zh" by halves) as codes,
+    then the chat's parser, which also checks them against the programme's store platforms."""
+    assert step.parse is not None
+    problem: Invalid | None = None
+    for half in (half for half in text.split(BILINGUAL) if half.strip()):
+        words = [word.strip() for word in re.split(r"[、,，\n]", half) if word.strip()]
+        codes = [
+            option_code(ctx.services.texts, _PLATFORM_LABELS, EC_PLATFORMS, word) or word for word in words
+        ]
+        try:
+            return step.parse(ctx, ",".join(codes))
+        except Invalid as bad:
+            problem = problem or bad
+    raise problem or Invalid("application.invalid.platforms", count=len(EC_PLATFORMS))
 
 
 def read_answers(ctx: Context, cells: Mapping[str, SheetCell]) -> list[Problem]:
