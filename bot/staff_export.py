@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from bot.staff_filters import filter_options, find
+from bot.staff_filters import count_at_most, filter_options, pages
 from conversations.staff.export import COLUMNS, Export, Link
 from conversations.vocab import LANGUAGES
 
@@ -35,6 +35,7 @@ FORMATS = {
     "count": "#,##0",
 }
 YEN = {"ja": '#,##0"円"', "zh": '#,##0"日元"'}
+FORMULA_MARKS = ("=", "+", "-", "@", "\t", "\r")  # what makes Excel read a CSV cell as a formula
 PROGRESS_FROM = 200  # a progress bar on exports longer than this
 
 
@@ -57,17 +58,23 @@ def export(output: Path, labels: str, **filters: Any) -> None:
         click.echo("the output must end in .xlsx or .csv", err=True)
         sys.exit(2)
     app = load_app()
+    written = 0
     with app.engine.connect() as conn:
-        items = find(conn, app.programme, filters)
         sheet = Export(conn, app.programme, app.texts, labels, app.settings.public_url)
-    progress = sys.stderr if len(items) > PROGRESS_FROM else _Silent()
-    with click.progressbar(items, label="exporting", file=progress) as bar:
-        rows = (sheet.row(item) for item in bar)
-        if suffix == ".xlsx":
-            write_xlsx(output, sheet, rows)
-        else:
-            write_csv(output, sheet, rows)
-    click.echo(f"{len(items)} application(s) written to {output}")
+        total = count_at_most(conn, filters)
+    progress = sys.stderr if total > PROGRESS_FROM else _Silent()
+    with click.progressbar(length=total, label="exporting", file=progress) as bar:
+
+        def rows() -> Iterator[list[Any]]:
+            nonlocal written
+            for item in pages(app.engine, app.programme, filters):
+                written += 1
+                bar.update(1)
+                yield sheet.row(item)
+
+        (write_xlsx if suffix == ".xlsx" else write_csv)(output, sheet, rows())
+        bar.update(total - written)  # what the category or size filter left out
+    click.echo(f"{written} application(s) written to {output}")
 
 
 class _Silent:
@@ -95,6 +102,8 @@ def _text(value: Any) -> Any:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str) and value.startswith(FORMULA_MARKS):
+        return "'" + value  # what a company wrote is never a formula when Excel opens the CSV
     return value
 
 
@@ -121,6 +130,8 @@ def _styled(table: WriteOnlyWorksheet, value: Any, **style: Any) -> WriteOnlyCel
     cell = WriteOnlyCell(table, value=value)
     for name, setting in style.items():
         setattr(cell, name, setting)
+    if isinstance(value, str):
+        cell.data_type = "s"  # text, even when it begins with "=" (openpyxl would take a formula)
     return cell
 
 
@@ -131,6 +142,8 @@ def _cell(table: WriteOnlyWorksheet, value: Any, number_format: str | None) -> A
         cell = _styled(table, value.text, style="Hyperlink")
         cell.hyperlink = value.url
         return cell
+    if isinstance(value, str):
+        return _styled(table, value) if value.startswith("=") else value
     if number_format:
         return _styled(table, value, number_format=number_format)
     return value

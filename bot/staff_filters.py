@@ -4,11 +4,11 @@ export, whose `--lang` is the language of its headers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from conversations.programme import Programme
 from conversations.staff import review
@@ -41,13 +41,29 @@ def filter_options(lang_flag: str = "--lang") -> Callable[[Callable[..., Any]], 
     return decorate
 
 
-def find(conn: Connection, programme: Programme, options: dict[str, Any]) -> list[staff_store.Listed]:
-    """The submitted applications the filter options name (a command's keyword arguments)."""
-    filters = staff_store.Filters(
+def _filters(options: dict[str, Any]) -> staff_store.Filters:
+    return staff_store.Filters(
         status=options["status"],
         track=options["track"],
         channel=options["channel"],
         lang=options["lang"],
         search=options["search"],
     )
-    return review.find(conn, programme, filters, category=options["category"], size=options["size"])
+
+
+def find(conn: Connection, programme: Programme, options: dict[str, Any]) -> list[staff_store.Listed]:
+    """The submitted applications the filter options name (a command's keyword arguments)."""
+    return review.find(conn, programme, _filters(options), category=options["category"], size=options["size"])
+
+
+def pages(engine: Engine, programme: Programme, options: dict[str, Any]) -> Iterator[staff_store.Listed]:
+    """The same, read a page at a time (conversations/staff/review.py `pages`)."""
+    filters = _filters(options)
+    return review.pages(
+        engine.connect, programme, filters, category=options["category"], size=options["size"]
+    )
+
+
+def count_at_most(conn: Connection, options: dict[str, Any]) -> int:
+    """How many the database's filters leave (category and size are judged afterwards, in Python)."""
+    return staff_store.count_applications(conn, _filters(options))

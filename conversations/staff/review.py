@@ -4,6 +4,8 @@ size), counts, and one application in full. Pure reading. The export's rows are 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
@@ -23,6 +25,13 @@ def size_of(row: store.ApplicationRow, programme: Programme) -> str:
     return company_size(dict(row.data), programme).size or "unknown"
 
 
+def _kept(item: staff_store.Listed, programme: Programme, category: str | None, size: str | None) -> bool:
+    row = item.application
+    if category and row.data.get("product_category") != category:
+        return False
+    return not size or size_of(row, programme) == size
+
+
 def find(
     conn: Connection,
     programme: Programme,
@@ -32,11 +41,28 @@ def find(
     size: str | None = None,
 ) -> list[staff_store.Listed]:
     rows = staff_store.list_applications(conn, filters or staff_store.Filters())
-    if category:
-        rows = [item for item in rows if item.application.data.get("product_category") == category]
-    if size:
-        rows = [item for item in rows if size_of(item.application, programme) == size]
-    return rows
+    return [item for item in rows if _kept(item, programme, category, size)]
+
+
+def pages(
+    connect: Callable[[], AbstractContextManager[Connection]],
+    programme: Programme,
+    filters: staff_store.Filters | None = None,
+    *,
+    category: str | None = None,
+    size: str | None = None,
+    page: int = 500,
+) -> Iterator[staff_store.Listed]:
+    """The applications of `find`, read a page at a time, each page in a short transaction of its
+    own: a long export holds neither all of them in memory nor a lock (SQLite's write lock)."""
+    after = 0
+    while True:
+        with connect() as conn:
+            rows = staff_store.list_applications(conn, filters, after=after, limit=page)
+        if not rows:
+            return
+        after = rows[-1].application.id
+        yield from (item for item in rows if _kept(item, programme, category, size))
 
 
 def summary(item: staff_store.Listed, programme: Programme) -> dict[str, Any]:
