@@ -342,3 +342,25 @@ def test_an_imported_company_gets_no_chat_notice_and_staff_see_its_email(app, st
     )
     listed = staff("list", "--channel", "email").output
     assert "JM25-0001" in listed and "メール/日本語" in listed
+
+
+def test_a_hostile_workbook_is_refused_as_unreadable(app, tmp_path):
+    """An .xlsx whose sheet declares XML entities (a "billion laughs") is not expanded, only refused."""
+    import zipfile
+
+    path = fill(blank_form(app), FILLED_JA, tmp_path / "form.xlsx")
+    bomb = tmp_path / "bomb.xlsx"
+    laughs = '<!DOCTYPE x [<!ENTITY a "lol"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(bomb, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":  # the entity in the company's name
+                name = "".join(f"&#{ord(char)};" for char in "株式会社うめ製菓").encode()
+                assert name in content
+                content = laughs.encode() + content.replace(name, b"&b;", 1)
+            target.writestr(item, content)
+    report = import_forms(app, [("bomb.xlsx", bomb)], dry_run=True)
+    assert report.lines(app.texts, "ja")[:2] == [
+        "bomb.xlsx：登録しませんでした（問題 1 件）。",
+        "  Excel ファイル（.xlsx）として読み取れませんでした。",
+    ]
