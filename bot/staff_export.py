@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,7 +23,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from bot.staff_filters import count_at_most, filter_options, pages
+from bot.staff_filters import FILTERS, count_at_most, filter_options, pages
+from bot.wiring import App
 from conversations.staff.export import COLUMNS, Export, Link
 from conversations.vocab import LANGUAGES
 
@@ -58,23 +59,40 @@ def export(output: Path, labels: str, **filters: Any) -> None:
         click.echo("the output must end in .xlsx or .csv", err=True)
         sys.exit(2)
     app = load_app()
-    written = 0
     with app.engine.connect() as conn:
-        sheet = Export(conn, app.programme, app.texts, labels, app.settings.public_url)
         total = count_at_most(conn, filters)
     progress = sys.stderr if total > PROGRESS_FROM else _Silent()
     with click.progressbar(length=total, label="exporting", file=progress) as bar:
-
-        def rows() -> Iterator[list[Any]]:
-            nonlocal written
-            for item in pages(app.engine, app.programme, filters):
-                written += 1
-                bar.update(1)
-                yield sheet.row(item)
-
-        (write_xlsx if suffix == ".xlsx" else write_csv)(output, sheet, rows())
+        written = export_file(app, output, lang=labels, options=filters, on_row=lambda: bar.update(1))
         bar.update(total - written)  # what the category or size filter left out
     click.echo(f"{written} application(s) written to {output}")
+
+
+def export_file(
+    app: App,
+    output: Path,
+    *,
+    lang: str = "ja",
+    options: dict[str, Any] | None = None,
+    on_row: Callable[[], object] | None = None,
+) -> int:
+    """Write the export (.xlsx or .csv by the suffix) of the applications the filters of staff list
+    name (`options`; none: all); how many were written. For the command and any other caller."""
+    options = {name: None for name in FILTERS} | (options or {})
+    with app.engine.connect() as conn:
+        sheet = Export(conn, app.programme, app.texts, lang, app.settings.public_url)
+    written = 0
+
+    def rows() -> Iterator[list[Any]]:
+        nonlocal written
+        for item in pages(app.engine, app.programme, options):
+            written += 1
+            if on_row is not None:
+                on_row()
+            yield sheet.row(item)
+
+    (write_xlsx if output.suffix.lower() == ".xlsx" else write_csv)(output, sheet, rows())
+    return written
 
 
 class _Silent:
