@@ -5,6 +5,10 @@ writer that lays it out as .xlsx is passed in through `Services.options["form_wr
 core imports nothing from bot/), and the file goes under `Services.options["files_dir"]`.
 The `files` row carries an unguessable `token` and its `token_expires_at`, by which a channel
 without document messages (WeChat) serves the file as a link.
+
+Every row names its field (`SheetRow.key`) and every form carries a version stamp (programme,
+layout, the company's language), so that `japanmall staff import` reads a form back by field
+name; the blank form of /form (blank.py) is built from the same rows.
 """
 
 from __future__ import annotations
