@@ -15,10 +15,11 @@ from conversations.application.fields import NAMES
 from storage.application_files import BLANK_FORM
 from storage.models import StoredFile
 from tests.application_kit import PROFILE, VERDICT, seed
+from tests.fakes.telegram_chat import TelegramChat
 from tests.form_kit import rows_by_key
 from tests.transcript import CoreChat, play
 
-pytest_plugins = ["tests.wechat_fixtures"]
+pytest_plugins = ["tests.wechat_fixtures", "tests.telegram_fixtures"]
 
 
 def lists_of(book, sheet) -> dict[str, list[str]]:
@@ -112,3 +113,20 @@ def test_the_wechat_menu_entry_sends_the_blank_form_as_a_link(wechat):
     sheet = load_workbook(io.BytesIO(response.content))["応募用紙"]
     values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value]
     assert f"japan-mall-2025/{layout_digest()}/zh" in values
+
+
+def test_form_over_telegram_sends_the_workbook_as_a_document(app, fake, served):
+    chat = TelegramChat(app, fake, served.url, user_id=5601, language_code="ja")
+    play(
+        chat,
+        """
+        > /form
+        < 応募用紙（Excel）をお送りします。
+        """,
+    )
+    [doc] = fake.calls_of("sendDocument", chat_id=chat.user_id)
+    name, content = doc.files["document"][:2]
+    assert name == "japan-mall-2025-form-ja.xlsx"
+    sheet = load_workbook(io.BytesIO(content))["応募用紙"]
+    values = [cell.value for row in sheet.iter_rows() for cell in row if cell.value]
+    assert f"japan-mall-2025/{layout_digest()}/ja" in values
