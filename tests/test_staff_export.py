@@ -253,6 +253,12 @@ def test_the_counts_sheet(staff, three, tmp_path):
             groups[heading] = {}
         else:
             groups[heading][label] = count
+    assert [list(counts) for counts in groups.values()] == [  # in the vocabulary's order
+        ["提出済み", "審査中", "不採択"],
+        ["KOL・KOCアフィリエイト", "共同購入アプリ（快团团）"],
+        ["中小企業", "大企業"],
+        ["はい", "いいえ", "不明"],
+    ]
     assert groups == {
         "状況": {"審査中": 1, "不採択": 1, "提出済み": 1},
         "参加コース": {"KOL・KOCアフィリエイト": 2, "共同購入アプリ（快团团）": 1},

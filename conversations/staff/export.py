@@ -20,6 +20,9 @@ from conversations.application.summary import display
 from conversations.eligibility import ProfileError, evaluate
 from conversations.eligibility.rules import rule_order
 from conversations.i18n import Texts
+from conversations.staff.review import SIZES
+from conversations.statuses import STATUSES
+from conversations.vocab import TRACKS
 from storage import export as store
 from storage.application_files import file_link
 from storage.staff import Listed
@@ -227,5 +230,22 @@ class Export:
         ]
 
     def summary(self) -> list[tuple[str, list[tuple[str, int]]]]:
-        """The second sheet: per heading (status, track, size, priority) each label and its count."""
-        return [(self.title(name), sorted(self.counts[name].items())) for name in SUMMARY]
+        """The second sheet: per heading (status, track, size, priority) each label and its count,
+        in the vocabulary's order (the status machine's, the programme's tracks, …)."""
+        order = {
+            "status": [self.t(f"core.status_names.{status}") for status in STATUSES],
+            "track": [display(self.texts, self.lang, "track", track) for track in TRACKS],
+            "company_size": [self.t(f"export.values.size.{size}") for size in SIZES],
+            "priority": [self._yes_no(value) for value in (True, False, None)],
+        }
+        unknown = self.t("export.values.yes_no.none")
+        place = {
+            name: {label: n for n, label in enumerate([*labels, unknown])} for name, labels in order.items()
+        }
+        return [
+            (
+                self.title(name),
+                sorted(self.counts[name].items(), key=lambda item, n=name: place[n].get(item[0], 99)),
+            )
+            for name in SUMMARY
+        ]
