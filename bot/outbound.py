@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.wiring import App
 from conversations import Outbound
+from conversations.vocab import EMAIL
 from storage import channel_users, deliveries
 
 if TYPE_CHECKING:
@@ -32,9 +33,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Outcomes a caller may see: sent, waiting (WeChat, until the user writes), held (console, until
-# the user opens the chat), blocked (Telegram), unsubscribed (WeChat), failed, duplicate.
+# the user opens the chat), blocked (Telegram), unsubscribed (WeChat), undeliverable (no chat
+# account: a company that applied by e-mail), failed, duplicate.
 DELIVERED = ("sent",)
 NO_TELEGRAM = "the Telegram channel is not configured (JAPANMALL_TELEGRAM_TOKEN)"
+NO_CHAT_ACCOUNT = "no chat account: the company applied with the e-mailed form"
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,17 @@ class Postman:
             return Sent("duplicate" if result.duplicate else result.status, result.delivery_id, result.error)
         if user.channel == "telegram":
             return await self._telegram(user_id, messages, kind, dedup_key, application_id)
+        if user.channel == EMAIL:
+            return self._settle(
+                user_id,
+                EMAIL,
+                messages,
+                kind,
+                dedup_key,
+                application_id,
+                outcome=deliveries.UNDELIVERABLE,
+                error=NO_CHAT_ACCOUNT,
+            )
         return self._settle(
             user_id, user.channel, messages, kind, dedup_key, application_id, outcome=deliveries.HELD
         )

@@ -7,6 +7,7 @@ import click
 from bot.broadcast_cli import broadcast
 from bot.staff_commands import COMMANDS
 from bot.staff_export import export
+from bot.staff_import import import_
 from bot.staff_users_cli import user
 
 
@@ -19,4 +20,5 @@ for _command in COMMANDS:
     staff.add_command(_command)
 staff.add_command(export)
 staff.add_command(broadcast)
+staff.add_command(import_)
 staff.add_command(user)

@@ -14,10 +14,13 @@ from typing import Any
 
 import click
 
+from bot.staff_filters import filter_options, find
+from bot.staff_views import Views
 from conversations.staff import moves, review
 from conversations.statuses import STATUSES, MoveRefused
-from conversations.vocab import CHANNELS, LANGUAGES, TRACKS
+from conversations.vocab import LANGUAGES
 from storage import applications as store
+from storage import channel_users
 from storage import staff as staff_store
 
 
@@ -41,44 +44,27 @@ def who() -> str:
 
 
 @click.command("list")
-@click.option("--status", type=click.Choice(STATUSES), help="Only applications in this status.")
-@click.option("--track", type=click.Choice(TRACKS), help="Only this track.")
-@click.option("--category", help="Only this product category (e.g. cosmetics).")
-@click.option("--size", type=click.Choice(review.SIZES), help="Only this company size.")
-@click.option("--channel", type=click.Choice(CHANNELS), help="Only companies on this channel.")
-@click.option("--lang", type=click.Choice(LANGUAGES), help="Only companies using this language.")
-@click.option("--search", help="Text in the reference, company name or corporate number.")
+@filter_options()
+@click.option("--labels", type=click.Choice(LANGUAGES), default="ja", help="Language of the table.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def list_(**options: Any) -> None:
-    """List the submitted applications, filtered."""
-    as_json = options.pop("as_json")
+def list_(labels: str, as_json: bool, **filters: Any) -> None:
+    """List the submitted applications, filtered: a table, or JSON."""
     app = _app()
-    filters = staff_store.Filters(
-        status=options["status"],
-        track=options["track"],
-        channel=options["channel"],
-        lang=options["lang"],
-        search=options["search"],
-    )
     with app.engine.connect() as conn:
-        items = review.find(conn, app.programme, filters, category=options["category"], size=options["size"])
-        lines = [review.summary(item, app.programme) for item in items]
+        items = find(conn, app.programme, filters)
     if as_json:
-        _json(lines)
+        _json([review.summary(item, app.programme) for item in items])
         return
-    for line in lines:
-        click.echo(
-            f"{line['reference']}\t{line['status']}\t{line['track'] or '-'}\t{line['category'] or '-'}\t"
-            f"{line['size']}\t{line['channel']}/{line['language'] or '-'}\t{line['company'] or ''}"
-        )
-    click.echo(f"{len(lines)} application(s)", err=True)
+    for line in Views(app.texts, labels, app.programme).listing(items):
+        click.echo(line)
 
 
 @click.command()
 @click.argument("ref")
+@click.option("--lang", "labels", type=click.Choice(LANGUAGES), default="ja", help="Language of the card.")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-def show(ref: str, as_json: bool) -> None:
-    """Show one application: every field, its history and its deliveries."""
+def show(ref: str, labels: str, as_json: bool) -> None:
+    """Show one application: every field by section, its verdict, history and deliveries."""
     app = _app()
     with app.engine.connect() as conn:
         row = store.application_by_reference(conn, ref.strip().upper())
@@ -86,25 +72,13 @@ def show(ref: str, as_json: bool) -> None:
             fail(f"no application {ref}")
             return
         detail = review.detail(conn, app.programme, row)
+        user = channel_users.by_id(conn, row.user_id)
     if as_json:
         _json(detail)
         return
-    for key in ("reference", "status", "track", "company", "corporate_number", "size", "submitted_at"):
-        click.echo(f"{key}: {detail[key]}")
-    click.echo("fields:")
-    for key, value in detail["fields"].items():
-        click.echo(f"  {key}: {value}")
-    click.echo("meta:")
-    for key, value in detail["meta"].items():
-        click.echo(f"  {key}: {json.dumps(value, ensure_ascii=False, default=str)}")
-    click.echo("history:")
-    for h in detail["history"]:
-        note = f"  {h['note']}" if h["note"] else ""
-        click.echo(f"  {h['at']}  {h['from'] or '-'} -> {h['to']}  by {h['actor']}{note}")
-    click.echo("deliveries:")
-    for d in detail["deliveries"]:
-        error = f" {d['error']}" if d["error"] else ""
-        click.echo(f"  #{d['id']} {d['at']} {d['kind']} {d['channel']} {d['outcome']}{error}")
+    channel = user.channel if user else row.meta.get("channel", "console")
+    for line in Views(app.texts, labels, app.programme).card(row, detail, channel):
+        click.echo(line)
 
 
 @click.command("set-status")

@@ -54,11 +54,13 @@ COMMITMENTS: MappingProxyType[str, str] = MappingProxyType(
     }
 )
 
-# Where a company talks to the bot.
+# Where a company talks to the bot; EMAIL is a company that applied with the e-mailed form and has
+# no chat account: nothing the bot says first can reach it (its notices are `undeliverable`).
 TELEGRAM = "telegram"
 WECHAT = "wechat"
 CONSOLE = "console"
-CHANNELS: tuple[str, ...] = (TELEGRAM, WECHAT, CONSOLE)
+EMAIL = "email"
+CHANNELS: tuple[str, ...] = (TELEGRAM, WECHAT, CONSOLE, EMAIL)
 
 # The languages the bot speaks.
 LANGUAGES: tuple[str, ...] = ("ja", "zh")
@@ -71,6 +73,7 @@ __all__ = [
     "CONSOLE",
     "EC_PLATFORMS",
     "ELIGIBLE_APPLICANT_TYPES",
+    "EMAIL",
     "GROUP_BUYING",
     "INDUSTRIES",
     "JAPANESE_CORPORATION",

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-COMMANDS = ("start", "help", "lang", "back", "cancel", "status", "apply", "check")
+COMMANDS = ("start", "help", "lang", "back", "cancel", "status", "apply", "check", "form")
 ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 # setWebhook's secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
 SECRET_FORM = re.compile(r"[A-Za-z0-9_-]{1,256}")

@@ -20,6 +20,7 @@ MAX_TEXT = 4000  # characters; WeChat itself allows about 2,048 bytes of text
 MENU_COMMANDS = {
     "check": "check",
     "apply": "apply",
+    "form": "form",
     "status": "status",
     "ask": "ask",
     "help": "help",

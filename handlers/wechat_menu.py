@@ -13,7 +13,7 @@ from conversations import Texts
 
 TOP_BYTES, SUB_BYTES = 16, 60
 LAYOUT: list[tuple[str, list[str]]] = [
-    ("apply_group", ["check", "apply", "status"]),
+    ("apply_group", ["check", "apply", "form", "status"]),
     ("ask_group", ["ask", "help"]),
     ("lang", []),
 ]

@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,7 @@ from bot.broadcast import Segment
 from bot.notices import _language, notify_move, notify_reply
 from bot.outbound import Postman, Sent
 from bot.staff_commands import _with_settings
-from bot.staff_export import write_export
+from bot.staff_export import export_file
 from conversations.staff import moves
 from staff_console import accounts
 from storage import applications as apps
@@ -236,9 +237,9 @@ class Actions:
     async def set_intake(self, actor: str, closed: bool) -> None:
         await self.runner.run(self._intake, actor, closed)
 
-    async def export(self, actor: str, path: Path) -> int:
-        """The file `staff export --output` writes. (The import upload of issue 16 goes beside this.)"""
-        count = await self.runner.io(write_export, self.app, path)
+    async def export(self, actor: str, path: Path, lang: str) -> int:
+        """The file `staff export --output FILE --lang LANG` writes, headers in `lang`."""
+        count = await self.runner.io(partial(export_file, self.app, path, lang=lang))
         await self.runner.run(self._audit_alone, actor, "export", path.suffix.lstrip("."), count=count)
         return count
 

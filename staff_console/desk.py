@@ -168,7 +168,7 @@ async def export(request: Request, staff: Staff) -> Response:
     handle, name = tempfile.mkstemp(suffix=suffix, prefix="japanmall-export-")  # mode 0600
     os.close(handle)
     path = Path(name)
-    await console(request).actions.export(staff.actor, path)
+    await console(request).actions.export(staff.actor, path, staff.account.language)
     stamp = console(request).clock().strftime("%Y%m%d")
     return FileResponse(
         path, filename=f"japanmall-{stamp}{suffix}", background=BackgroundTask(path.unlink, missing_ok=True)

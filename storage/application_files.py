@@ -16,6 +16,8 @@ _files = StoredFile.__table__
 
 APPLICATION_FORM = "application_form"  # files.kind of the filled .xlsx
 MATERIAL = "material"  # files.kind of product materials a company sent
+BLANK_FORM = "blank_form"  # files.kind of a blank form sent with /form
+EMAIL_FORM = "email_form"  # files.kind of a filled form a company e-mailed, as staff imported it
 
 _INSERT = insert(_files).returning(_files.c.id)
 _OF_APPLICATION = select(_files).where(_files.c.application_id == bindparam("aid")).order_by(_files.c.id)

@@ -185,6 +185,7 @@ def open_for_channel(
 
 
 HELD = "held"
+UNDELIVERABLE = "undeliverable"  # the user has no chat account (a company that applied by e-mail)
 _HELD_FOR_USER = (
     select(*_COLUMNS)
     .where(_d.c.user_id == bindparam("uid"), _d.c.outcome == HELD)

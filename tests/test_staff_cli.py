@@ -1,15 +1,13 @@
 """`japanmall staff …` against the test database: list with its filters, show, set-status
 (refused with the allowed list, exit 2; the company notified), stats, enquiries and reply, and
-the export opened back with openpyxl and csv."""
+the progress bar of a long export (the export itself: test_staff_export.py)."""
 
 from __future__ import annotations
 
-import csv
 import json
 
 import pytest
 from click.testing import CliRunner
-from openpyxl import load_workbook
 
 from bot.cli import main
 from conversations import Inbound, UserKey
@@ -77,7 +75,28 @@ def test_show_every_field_history_and_deliveries(staff, three):
     assert [h["to"] for h in detail["history"]] == ["draft", "submitted", "under_review"]
     assert detail["deliveries"] == []
     text = staff("show", a.reference.lower()).output
-    assert "history:" in text and "under_review" in text
+    card = text.splitlines()
+    assert card[0] == f"{a.reference}  株式会社さくら食品"
+    assert card[1] == (
+        "状況：審査中（2026年1月10日（土） 09:00 から）　提出：2026年1月10日（土） 09:00"
+        "　経路：コンソール　時刻：日本時間、UTC+09:00"
+    )
+    assert card[2] == "応募資格：適格　企業規模：中小企業（SME-1）　優先枠：はい（P1：はい、P2：はい）"
+    sections = [line for line in card if line.startswith("【")]
+    assert sections == [
+        "【応募企業】",
+        "【商品のメーカー】",
+        "【商品】",
+        "【参加コース】",
+        "【商品資料とサンプル】",
+        "【応募条件への同意】",
+        "【その他】",
+        "【履歴】",
+        "【企業への通知】",
+    ]
+    assert "  応募者の種別：日本法人" in card and "  資本金：300,000,000円" in card
+    assert "  2026年1月10日（土） 09:00  提出済み → 審査中  setup" in card
+    assert "【报名企业】" in staff("show", a.reference, "--lang", "zh").output
     missing = staff("show", "JM25-9999")
     assert missing.exit_code == 2 and "no application JM25-9999" in missing.output
 
@@ -139,51 +158,6 @@ def test_enquiries_and_reply_reach_the_company(app, staff, three):
     assert staff("reply", "999", "x").exit_code == 2
 
 
-def test_export_xlsx_and_csv_open_back(app, staff, three, tmp_path):
-    _a, _b, c = three
-    with app.engine.begin() as conn:
-        from storage.staff import set_meta
-
-        sales = {
-            "pv": 1200,
-            "uu": 400,
-            "products": [{"product": "さくら緑茶", "buyers": 9, "orders": 10, "amount_cny": 880.0}],
-        }
-        set_meta(conn, c.id, {**c.meta, "sales_data": sales})
-    result = staff("export", "--output", str(tmp_path / "out.xlsx"))
-    assert result.exit_code == 0, result.output
-    sheet = load_workbook(tmp_path / "out.xlsx").active
-    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-    header = rows[0]
-    assert len(rows) == 4
-    assert header[:3] == ["reference", "status", "track"]
-    for column in (
-        "company_name_ja",
-        "product_name_ja",
-        "price_cny",
-        "sales_pv",
-        "sales_amount_cny",
-        "shipment_tracking",
-    ):
-        assert column in header
-    last = dict(zip(header, rows[3], strict=True))
-    assert (last["reference"], last["sales_pv"], last["sales_uu"], last["sales_buyers"]) == (
-        c.reference,
-        1200,
-        400,
-        9,
-    )
-    assert last["sales_amount_cny"] == 880
-    assert last["company_name_ja"] == "株式会社もみじ"
-    assert staff("export", "--output", str(tmp_path / "out.csv")).exit_code == 0
-    with (tmp_path / "out.csv").open(encoding="utf-8-sig", newline="") as handle:
-        table = list(csv.DictReader(handle))
-    assert [row["reference"] for row in table] == [row[0] for row in rows[1:]]
-    assert table[2]["sales_orders"] == "10" and table[2]["product_name_ja"] == "さくら緑茶"
-    bad = staff("export", "--output", str(tmp_path / "out.pdf"))
-    assert bad.exit_code == 2 and ".xlsx or .csv" in bad.output
-
-
 def test_set_status_with_the_samples_address_date_and_units_of_this_company(app, staff, three):
     a, _b, _c = three
     result = staff(
@@ -219,3 +193,97 @@ def test_a_long_export_shows_a_progress_bar(staff, three, tmp_path, monkeypatch)
     assert "exporting" in result.output
     monkeypatch.setattr("bot.staff_export.PROGRESS_FROM", 3)
     assert "exporting" not in staff("export", "--output", str(tmp_path / "short.csv")).output
+
+
+def test_the_json_of_list_and_show_is_the_machine_output_it_was(staff, three):
+    """`--json` is for scripts: the readable table and card leave it exactly as before."""
+    a, b, _c = three
+    listed = json.loads(staff("list", "--json", "--status", "accepted").output)
+    assert listed == [
+        {
+            "reference": b.reference,
+            "status": "accepted",
+            "track": "group_buying",
+            "company": "株式会社さくら食品",
+            "category": "cosmetics",
+            "size": "sme",
+            "channel": "console",
+            "language": "zh",
+            "submitted_at": "2026-01-10T00:00:00+00:00",
+        }
+    ]
+    shown = json.loads(staff("show", a.reference, "--json").output)
+    assert list(shown) == [
+        "reference",
+        "status",
+        "track",
+        "company",
+        "corporate_number",
+        "size",
+        "submitted_at",
+        "fields",
+        "meta",
+        "history",
+        "deliveries",
+    ]
+    assert {key: shown[key] for key in list(shown)[:7]} == {
+        "reference": a.reference,
+        "status": "under_review",
+        "track": "kol_affiliate",
+        "company": "株式会社さくら食品",
+        "corporate_number": a.corporate_number,
+        "size": "sme",
+        "submitted_at": "2026-01-10T00:00:00+00:00",
+    }
+    assert shown["fields"] == {name: value for name, value in a.data.items() if name in shown["fields"]}
+    assert shown["fields"]["applicant_type"] == "japanese_corporation"  # codes, as scripts read them
+    assert shown["meta"] == {"language": "ja", "channel": "console"}
+    assert shown["history"] == [
+        {"at": "2026-01-10T00:00:00+00:00", "actor": "setup", "from": None, "to": "draft", "note": None},
+        {
+            "at": "2026-01-10T00:00:00+00:00",
+            "actor": "setup",
+            "from": "draft",
+            "to": "submitted",
+            "note": None,
+        },
+        {
+            "at": "2026-01-10T00:00:00+00:00",
+            "actor": "setup",
+            "from": "submitted",
+            "to": "under_review",
+            "note": None,
+        },
+    ]
+    assert shown["deliveries"] == []
+
+
+def test_list_prints_a_table_with_a_header_in_either_language(staff, three):
+    a, b, c = three
+    ja = staff("list").output.splitlines()
+    assert ja[0].split() == [
+        "受付番号",
+        "状況",
+        "参加コース",
+        "商品カテゴリー",
+        "企業規模",
+        "優先枠",
+        "経路/言語",
+        "会社名",
+    ]
+    assert set(ja[1]) == {"-", " "}
+    assert ja[2].split() == [
+        a.reference,
+        "審査中",
+        "KOL・KOCアフィリエイト",
+        "食品・酒類",
+        "中小企業",
+        "はい",
+        "コンソール/日本語",
+        "株式会社さくら食品",
+    ]
+    assert ja[3].split()[:3] == [b.reference, "採択", "共同購入アプリ（快团团）"]
+    assert ja[-1] == "応募 3 件"
+    zh = staff("list", "--labels", "zh").output.splitlines()
+    assert zh[0].split()[:3] == ["受理编号", "状态", "参加项目"]
+    assert zh[4].split()[:2] == [c.reference, "推广已结束"]

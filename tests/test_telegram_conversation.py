@@ -125,10 +125,10 @@ def test_a_document_in_the_cores_reply_is_sent_with_senddocument(app, fake, serv
     def offer_form(ctx, _args):
         ctx.send(Outbound("申込書をお送りします。", document=FileRef("JM25-0042.xlsx", path=str(xlsx))))
 
-    app.registry.add_command("form", offer_form)
+    app.registry.add_command("testform", offer_form)  # /form itself is the blank form's
     chat = TelegramChat(app, fake, served.url)
     chat.send("/start")
-    answer = chat.send("/form")
+    answer = chat.send("/testform")
     assert "申込書をお送りします。" in answer
     assert "[JM25-0042.xlsx]" in answer
     [doc] = fake.calls_of("sendDocument", chat_id=chat.user_id)

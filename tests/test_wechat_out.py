@@ -209,7 +209,7 @@ def test_japanmall_wechat_menu_publishes_both_menus(wechat_app, wechat_api, monk
     japanese = wechat_api.calls("menu/addconditional")[0]
     assert [b["name"] for b in default["button"]] == ["报名", "咨询", "语言/言語"]
     assert japanese["matchrule"] == {"language": "ja"}
-    assert [s["key"] for s in japanese["button"][0]["sub_button"]] == ["check", "apply", "status"]
+    assert [s["key"] for s in japanese["button"][0]["sub_button"]] == ["check", "apply", "form", "status"]
     wechat_api.fail("menu/create", 40013)
     refused = CliRunner().invoke(main, ["wechat", "menu"])
     assert refused.exit_code == 1 and "WeChat refused the menu: 40013" in refused.output

@@ -4,6 +4,7 @@ Others may use: `application` (the form, named "application"), `register(registr
 sheet types a form writer lays out (`ApplicationSheet`, `SheetSection`, `SheetRow`).
 """
 
+from conversations.application import blank
 from conversations.application.document import ApplicationSheet, FormWriter, SheetRow, SheetSection
 from conversations.application.form import application
 from conversations.application.status import register as _register_commands
@@ -13,6 +14,7 @@ __all__ = ["ApplicationSheet", "FormWriter", "SheetRow", "SheetSection", "applic
 
 
 def register(registry: Registry) -> None:
-    """The application form, /apply, and the fuller /status."""
+    """The application form, /apply, the fuller /status, and /form (the blank form)."""
     registry.add_flow(application)
     _register_commands(registry)
+    blank.register(registry)

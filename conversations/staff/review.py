@@ -1,9 +1,11 @@
 """What staff see of the applications: the filters the columns cannot do (category, company
-size), counts, one application in full, and the flat rows of the export. Pure reading."""
+size), counts, and one application in full. Pure reading. The export's rows are export.py's."""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
@@ -17,12 +19,17 @@ if TYPE_CHECKING:
     from conversations.programme import Programme
 
 SIZES = ("sme", "mid_tier", "large", "review", "unknown")
-SALES_COLUMNS = ("sales_pv", "sales_uu", "sales_product", "sales_buyers", "sales_orders", "sales_amount_cny")
-SHIPMENT_COLUMNS = ("shipment_carrier", "shipment_tracking", "shipment_date", "shipment_quantity")
 
 
 def size_of(row: store.ApplicationRow, programme: Programme) -> str:
     return company_size(dict(row.data), programme).size or "unknown"
+
+
+def _kept(item: staff_store.Listed, programme: Programme, category: str | None, size: str | None) -> bool:
+    row = item.application
+    if category and row.data.get("product_category") != category:
+        return False
+    return not size or size_of(row, programme) == size
 
 
 def find(
@@ -34,11 +41,28 @@ def find(
     size: str | None = None,
 ) -> list[staff_store.Listed]:
     rows = staff_store.list_applications(conn, filters or staff_store.Filters())
-    if category:
-        rows = [item for item in rows if item.application.data.get("product_category") == category]
-    if size:
-        rows = [item for item in rows if size_of(item.application, programme) == size]
-    return rows
+    return [item for item in rows if _kept(item, programme, category, size)]
+
+
+def pages(
+    connect: Callable[[], AbstractContextManager[Connection]],
+    programme: Programme,
+    filters: staff_store.Filters | None = None,
+    *,
+    category: str | None = None,
+    size: str | None = None,
+    page: int = 500,
+) -> Iterator[staff_store.Listed]:
+    """The applications of `find`, read a page at a time, each page in a short transaction of its
+    own: a long export holds neither all of them in memory nor a lock (SQLite's write lock)."""
+    after = 0
+    while True:
+        with connect() as conn:
+            rows = staff_store.list_applications(conn, filters, after=after, limit=page)
+        if not rows:
+            return
+        after = rows[-1].application.id
+        yield from (item for item in rows if _kept(item, programme, category, size))
 
 
 def summary(item: staff_store.Listed, programme: Programme) -> dict[str, Any]:
@@ -107,45 +131,3 @@ def detail(conn: Connection, programme: Programme, row: store.ApplicationRow) ->
             for d in staff_store.deliveries_for(conn, row.id)
         ],
     }
-
-
-def _cell(value: Any) -> Any:
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, list):
-        return ", ".join(str(_cell(v)) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
-    return str(value)
-
-
-def export_header() -> list[str]:
-    head = ["reference", "status", "track", "company", "corporate_number", "size", "channel", "language"]
-    return [*head, "submitted_at", *NAMES, *SHIPMENT_COLUMNS, *SALES_COLUMNS]
-
-
-def export_row(item: staff_store.Listed, programme: Programme) -> list[Any]:
-    """One application as the export's columns: one per field, then the shipment and sales data."""
-    row = item.application
-    shipment = row.meta.get("shipment") or {}
-    sales = row.meta.get("sales_data") or {}
-    product = (sales.get("products") or [{}])[0]
-    return [
-        row.reference,
-        row.status,
-        row.track,
-        row.company_name,
-        row.corporate_number,
-        size_of(row, programme),
-        item.channel,
-        item.language,
-        row.submitted_at.isoformat() if row.submitted_at else None,
-        *(_cell(row.data.get(name)) for name in NAMES),
-        *(shipment.get(key.removeprefix("shipment_")) for key in SHIPMENT_COLUMNS),
-        sales.get("pv"),
-        sales.get("uu"),
-        product.get("product"),
-        product.get("buyers"),
-        product.get("orders"),
-        product.get("amount_cny"),
-    ]
