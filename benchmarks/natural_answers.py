@@ -151,8 +151,12 @@ class Bench:
             return Outcome(case, asked_back and not changed, changed, got)
         if means == "refuse":
             return Outcome(case, not (changed or moved or asked_back), changed, got)
-        if means == "question":
-            return Outcome(case, answered and not changed and not moved, changed, got)
+        if means == "question":  # answered, or its closest topics offered when none is clearly ahead
+            offered = (after.flow, after.step) == ("faq", "unsure") and after.context.get("return") == [
+                flow,
+                step,
+            ]
+            return Outcome(case, ((answered and not moved) or offered) and not changed, changed, got)
         if not case.key:  # a step that keeps nothing: its meaning is where the answer leads
             return Outcome(case, after.step == means, moved and after.step != means, got)
         if means == "any":
