@@ -166,7 +166,7 @@ class Bench:
         if means == "any":
             return Outcome(case, changed and new not in (None, _MISSING), False, got)
         wanted = expected_value(case)
-        right = new is not _MISSING and new == wanted
+        right = new is not _MISSING and _same(new, wanted)
         return Outcome(case, right and (changed or moved), changed and not right, got)
 
     def play(self, case: Case) -> Outcome:
@@ -244,6 +244,13 @@ class Bench:
         if options and wanted in options:
             return str(options.index(wanted) + 1)
         return str(wanted) if case.means != "any" else case.said
+
+
+def _same(got: Any, wanted: Any) -> bool:
+    """Equal, options chosen together compared as a set (RED and Douyin, in either order)."""
+    if isinstance(got, list) and isinstance(wanted, list) and all(isinstance(v, str) for v in got + wanted):
+        return sorted(got) == sorted(wanted)
+    return bool(got == wanted)
 
 
 def _links(value: Any) -> Any:

@@ -123,7 +123,7 @@ _RUN = re.compile(
 # words that hold a counting character but no number (一共 "in all", 十分 "enough")
 _NOT_NUMBERS = re.compile(
     r"一共|一下|一些|一点|一定|一般|一起|一緒|一番|万一|十分|一度|一応|一旦|一部|一律|一括|统一|統一|唯一|一致"
-    r"|一同|一切|一直|一样|一様|単一|单一|百货|百貨|第一|千万别"
+    r"|一同|一切|一直|一样|一様|単一|单一|百货|百貨|第一|千万别|零售|零売|零件"
 )
 _BOUND = re.compile(r"以下|以上|未満|未满|超え|超过|超|以内|不到|不足|以外|まで|至少|最多|最少")
 _NEGATIVE = ("-", "−", "▲", "△")

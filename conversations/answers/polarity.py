@@ -32,7 +32,7 @@ _FILLER = re.compile(
 _JA_NEGATIVE_END = re.compile(r"(?:ない|なかった|ず|ないです|ないでした|なくて|ないと思う)$")
 _JA_AFFIRMATIVE_END = re.compile(r"(?:ます|ました|ている|ていた|てある|ておる|ある|いる|します)$")
 _ZH_NEGATION = re.compile(r"[不没未无别非]")
-_ECHO_FILLER = re.compile(r"[のはがをにで]|です$|だ$")
+_ECHO_FILLER = re.compile(r"です$|だ$|する|して|いる|[のはがをにで]")
 # Japanese negations that follow what they negate (「同意しない」)
 _SUFFIX_NEGATIONS = frozenset(plain(word) for word in ("ない", "しない", "できない", "なし"))
 
