@@ -97,8 +97,8 @@ def question_hook(ctx: Context, inbound: Inbound) -> bool:
     at_menu = ctx.state.flow == "menu" or fresh_language
     match = default_index().match(text)
     if unsure or at_menu:
-        if _reads(ctx, text) is Reads.OPTION:
-            return False
+        if _reads(ctx, text) is Reads.OPTION and not asks(text):
+            return False  # 「応募したいです」 chooses; 「応募はいつまでできますか？」 asks
         if not (unsure or match.confident or signal is not Signal.NONE):
             return False
     elif not _mid_form(ctx, text, signal, match):

@@ -2,7 +2,8 @@
 question being asked, and whether the knowledge base knows its topic).
 
 STRONG: it ends as a question ends (…ですか, …でしょうか, …吗, …呢), or it holds a question word
-        and ends with a question mark or a question's 「の」「か」 (「法人番号ってどこで調べるの」).
+        and ends with a question mark or a question's 「の」「か」 (「法人番号ってどこで調べるの」), or
+        it stops at a topic with a question mark (「今日の天気は？」).
 WEAK:   a question word somewhere (什么, 怎么, 哪, 几, いつ, どこ, 何…), or only a question mark:
         a company called 何氏食品 or 「いつもの食品」 holds one too, so a weak question is taken only
         when the text is no answer to the question asked, or the knowledge base is sure of its topic.
@@ -63,6 +64,8 @@ def question_signal(text: str) -> Signal:
     body = body.rstrip(_MARKS)
     worded = bool(_QUESTION_WORDS.search(_NOT_ASKING.sub(" ", body)))
     if worded and (marked or body.endswith(("の", "か", "っけ"))):
+        return Signal.STRONG
+    if marked and body.endswith(("は", "って", "とは", "の")):  # 「今日の天気は？」: the rest left unsaid
         return Signal.STRONG
     if worded or (marked and len(body) > 1):
         return Signal.WEAK
