@@ -20,7 +20,7 @@ from conversations.answers.numbers import option_numbers
 from conversations.answers.polarity import polarity
 from conversations.answers.problems import Ambiguous, Invalid, Reading
 from conversations.answers.text import plain
-from conversations.answers.words import words
+from conversations.answers.words import VOCABULARIES, words
 from conversations.i18n import LANGUAGES, Texts
 
 SKIP_WORDS = frozenset({"skip", "/skip", "スキップ", "跳过", "略过", "なし", "无", "無"})
@@ -224,13 +224,28 @@ def ends_list(text: str, lang: str) -> bool:
     return bool(said)
 
 
-def code_for(texts: Texts, vocabulary: str, values: Sequence[str], labels: str, text: str) -> str | None:
-    """The option code a label or a declared word names (for imports that read filled forms:
-    「日本法人」, 「在华子公司」, 「快团团」), in either language; None when it names none or several."""
-    question = Question(tuple(values), labels, vocabulary)
+def code_for(
+    texts: Texts,
+    vocabulary: str,
+    text: str,
+    *,
+    values: Sequence[str] | None = None,
+    labels: str | None = None,
+) -> str | None:
+    """The option code a label or a declared word names, in either language (for imports that
+    read filled forms: 「日本法人」「在华子公司」「快团团」「コスメ」 → the codes of conversations/vocab.py).
+
+    `vocabulary` is one of words.VOCABULARIES (applicant_type, track, product_category, …), whose
+    codes and the application form's labels are used unless `values` and `labels` are given.
+    None when the text names no option, or two."""
+    asked = Question(
+        tuple(values if values is not None else VOCABULARIES[vocabulary]),
+        labels or f"application.options.{vocabulary}",
+        vocabulary,
+    )
     for lang in LANGUAGES:
         try:
-            found = read(texts, lang, question, text)
+            found = read(texts, lang, asked, text)
         except Invalid:
             continue
         if isinstance(found, str):

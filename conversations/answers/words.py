@@ -47,12 +47,20 @@ def vocabulary_of(labels: str, step: str) -> str:
     return parts[-1] if parts else step
 
 
+Table = dict[str, dict[str, dict[str, tuple[str, ...]]]]
+
+
 @cache
-def table() -> dict[str, dict[str, dict[str, tuple[str, ...]]]]:
+def table() -> Table:
     """vocabulary -> code -> language ("ja", "zh" or "any") -> words in `plain` form."""
-    source = resources.files("conversations").joinpath("synonyms.yaml").read_text(encoding="utf-8")
+    return parse(resources.files("conversations").joinpath("synonyms.yaml").read_text(encoding="utf-8"))
+
+
+def parse(source: str) -> Table:
+    """The words of a synonyms file (the form of conversations/synonyms.yaml); WordsError when
+    it is not of that form."""
     data: dict[str, Any] = yaml.safe_load(source)
-    found: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
+    found: Table = {}
     for name, codes in data.items():
         if not isinstance(codes, Mapping):
             raise WordsError(f"synonyms.yaml: {name} must map codes to words")
@@ -71,23 +79,33 @@ def table() -> dict[str, dict[str, dict[str, tuple[str, ...]]]]:
     return found
 
 
-def words(vocabulary: str, code: str, lang: str) -> tuple[str, ...]:
+def words(vocabulary: str, code: str, lang: str, data: Table | None = None) -> tuple[str, ...]:
     """The words of an option in `lang`: its vocabulary's, then the shared ones of its code."""
     found: list[str] = []
     for name in (vocabulary, SHARED):
-        by_language = table().get(name, {}).get(code, {})
+        by_language = (data or table()).get(name, {}).get(code, {})
         found += [*by_language.get(lang, ()), *by_language.get("any", ())]
     return tuple(dict.fromkeys(found))
 
 
-def check(known: Mapping[str, Iterable[str]]) -> None:
-    """Every vocabulary and code of the file is offered by a question (`known`: vocabulary ->
-    codes, from the registered forms and VOCABULARIES); no word names two options of one."""
+def offered(steps: Iterable[tuple[str, str, Iterable[str]]]) -> dict[str, set[str]]:
+    """vocabulary -> codes, from (labels, step name, options) of the forms' questions."""
+    found: dict[str, set[str]] = {}
+    for labels, name, options in steps:
+        found.setdefault(vocabulary_of(labels, name), set()).update(options)
+    return found
+
+
+def check(known: Mapping[str, Iterable[str]], data: Table | None = None) -> None:
+    """Every vocabulary and code of the file (or `data`) is offered by a question (`known`:
+    vocabulary -> codes, from the registered forms and VOCABULARIES); no word names two options
+    of one vocabulary. Raises WordsError naming every problem."""
+    data = data or table()
     offered = {name: set(codes) for name, codes in known.items()}
     for name, codes in VOCABULARIES.items():
         offered.setdefault(name, set()).update(codes)
     problems = []
-    for name, codes in table().items():
+    for name, codes in data.items():
         if name == SHARED:
             continue
         if name not in offered:
@@ -97,19 +115,19 @@ def check(known: Mapping[str, Iterable[str]]) -> None:
             if code not in offered[name] and code not in SHARED_CODES:
                 problems.append(f"{name}: no question offers the code {code!r}")
     for name, codes in offered.items():
-        problems += _clashes(name, sorted(codes))
+        problems += _clashes(name, sorted(codes), data)
     for group in TOGETHER:
-        problems += _clashes(SHARED, list(group))
+        problems += _clashes(SHARED, list(group), data)
     if problems:
         raise WordsError("conversations/synonyms.yaml: " + "; ".join(problems))
 
 
-def _clashes(vocabulary: str, codes: list[str]) -> list[str]:
+def _clashes(vocabulary: str, codes: list[str], data: Table) -> list[str]:
     problems = []
     for lang in ("ja", "zh"):
         owner: dict[str, str] = {}
         for code in codes:
-            for word in words(vocabulary, code, lang):
+            for word in words(vocabulary, code, lang, data):
                 if owner.setdefault(word, code) != code:
                     problems.append(f"{vocabulary}: {word!r} names both {owner[word]!r} and {code!r}")
     return sorted(set(problems))
