@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 __all__ = [
     "REASONS",
@@ -213,16 +214,11 @@ _CURRENCY_OF = {
 }
 
 
-class Money(tuple[Decimal, frozenset[str]]):
+class Money(NamedTuple):
     """An amount and the currencies its text named (yuan, yen, yen_or_yuan for ¥ alone, other)."""
 
-    @property
-    def amount(self) -> Decimal:
-        return self[0]
-
-    @property
-    def currencies(self) -> frozenset[str]:
-        return self[1]
+    amount: Decimal
+    currencies: frozenset[str]
 
 
 def parse_money(text: str, limit: int = MAX_YEN) -> Money:
@@ -232,7 +228,7 @@ def parse_money(text: str, limit: int = MAX_YEN) -> Money:
         raise ParseError("empty", text)
     currencies = frozenset(_CURRENCY_OF[match] for match in _CURRENCY.findall(core))
     value = _read(_CURRENCY.sub("_", core), text, limit, whole=False)
-    return Money((value, currencies))
+    return Money(value, currencies)
 
 
 def yen_in_words(value: int, lang: str = "ja") -> str:

@@ -28,7 +28,6 @@ from conversations.answers.problems import Ambiguous, Invalid
 from conversations.context import Context
 from conversations.events import Inbound
 from conversations.faq.flow import reply
-from conversations.faq.index import Match
 from conversations.faq.knowledge import default_index
 from conversations.faq.questions import MAX_QUESTION, Signal, asks, question_signal
 from conversations.flow import Form, read_choice
@@ -69,14 +68,14 @@ def _reads(ctx: Context, text: str) -> Reads:
     return Reads.VALUE
 
 
-def _mid_form(ctx: Context, text: str, signal: Signal, match: Match) -> bool:
+def _mid_form(ctx: Context, text: str, signal: Signal) -> bool:
     if signal is Signal.NONE:
         return False
     reads = _reads(ctx, text)
     if reads is Reads.OPTION:
         return asks(text)
-    if reads is Reads.VALUE:
-        return signal is Signal.STRONG or (match.confident and not _only_marked(text))
+    if reads is Reads.VALUE and signal is not Signal.STRONG:
+        return not _only_marked(text) and default_index().match(text).confident
     return True
 
 
@@ -95,14 +94,14 @@ def question_hook(ctx: Context, inbound: Inbound) -> bool:
     # a new user asked for a language who wrote in one instead: the language is known now
     fresh_language = ctx.state.flow == "language" and "return" not in ctx.state.context
     at_menu = ctx.state.flow == "menu" or fresh_language
-    match = default_index().match(text)
     if unsure or at_menu:
         if _reads(ctx, text) is Reads.OPTION and not asks(text):
             return False  # 「応募したいです」 chooses; 「応募はいつまでできますか？」 asks
-        if not (unsure or match.confident or signal is not Signal.NONE):
+        if not (unsure or signal is not Signal.NONE or default_index().match(text).confident):
             return False
-    elif not _mid_form(ctx, text, signal, match):
+    elif not _mid_form(ctx, text, signal):
         return False
+    match = default_index().match(text)
     first_message = ctx.state.version == 0 or fresh_language
     if fresh_language:
         ctx.move("menu", "choose", remember=False)
