@@ -1,6 +1,7 @@
 """The channel-neutral dialog core. Channels import from here; this package imports no channel."""
 
 from conversations import commands, faq, menu
+from conversations.answers import words
 from conversations.context import Context, Services
 from conversations.eligibility import register as register_eligibility
 from conversations.engine import Dialog, UserKey
@@ -50,4 +51,13 @@ def build_registry() -> Registry:
 
     broadcast_cmd.register(registry)
     registry.check()  # a name nobody registers is an error now, not a fallback later
+    words.check(  # and so is a word declared for an option no question offers
+        words.offered(
+            (step.labels, step.name, step.options)
+            for flow in registry.flows.values()
+            if isinstance(flow, Form)
+            for step in flow.steps
+            if step.options and not callable(step.options)
+        )
+    )
     return registry

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from conversations.answers.polarity import polarity
 from conversations.context import Context
 from conversations.registry import Registry
 from storage import broadcasts as store
@@ -38,10 +39,18 @@ def parse(args: str) -> dict[str, list[str]] | None:
     return found
 
 
+def _confirmation(ctx: Context, args: str) -> str | None:
+    """ "yes" or "no" to a waiting broadcast, as staff write it (/broadcast はい, /broadcast 确定)."""
+    if "=" in args:
+        return None  # a request, whatever words its texts hold
+    readings = polarity(args, ctx.lang) & {"yes", "no"}
+    return next(iter(readings)) if len(readings) == 1 else None
+
+
 def broadcast_command(ctx: Context, args: str) -> None:
-    answer = args.strip().lower()
+    answer = _confirmation(ctx, args)
     pending: dict[str, Any] | None = ctx.state.context.get(PENDING)
-    if answer in ("yes", "no"):
+    if answer is not None:
         if pending is None:
             ctx.say("reminders.broadcast.usage")
         elif answer == "no":

@@ -11,21 +11,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from conversations.answers import askback, choices
+from conversations.answers.problems import Ambiguous, Invalid
+from conversations.answers.words import vocabulary_of
 from conversations.context import Context
 from conversations.events import Inbound, Option
 
 FINISH = "__finish__"
 HANDLED = "__handled__"  # returned by on_enter when it has already answered and moved the user
-SKIP_WORDS = frozenset({"skip", "/skip", "スキップ", "跳过", "略过", "なし", "无", "無"})
-
-
-class Invalid(Exception):
-    """An answer that cannot be taken: `key` is the reason's text, asked again with it."""
-
-    def __init__(self, key: str, **variables: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        self.variables = variables
+SKIP_WORDS = choices.SKIP_WORDS
+__all__ = ["FINISH", "HANDLED", "SKIP_WORDS", "Form", "Invalid", "Step", "read_choice", "targets"]
 
 
 Choices = Sequence[str] | Callable[[Context], Sequence[str]]
@@ -46,6 +41,7 @@ class Step:
     optional  "skip" is accepted and stores None
     files     a file is accepted as the answer
     on_answer a function of (context, value) run after the answer is stored; may return a step name
+    multiple  several options may be chosen in one answer (the value is then a list)
     """
 
     name: str
@@ -60,6 +56,7 @@ class Step:
     files: bool = False
     on_answer: Callable[[Context, Any], str | None] | None = None
     question_vars: Callable[[Context], dict[str, Any]] | None = None
+    multiple: bool = False
 
     @property
     def key(self) -> str:
@@ -111,6 +108,8 @@ class Form:
         self.ask(ctx)
 
     def ask(self, ctx: Context) -> None:
+        if askback.show(ctx, f"{self.name}.{ctx.state.step}"):
+            return  # an answer with two readings waits for the company to say which
         step = self.step(ctx.state.step)
         variables = step.question_vars(ctx) if step.question_vars else {}
         text = ctx.t(step.question, **variables)
@@ -131,6 +130,9 @@ class Form:
         step = self.step(ctx.state.step)
         try:
             value = self.read(ctx, step, inbound)
+        except Ambiguous as doubt:
+            askback.offer(ctx, f"{self.name}.{step.name}", inbound.text, doubt.readings)
+            return
         except Invalid as problem:
             ctx.say(problem.key, **problem.variables)
             self.ask(ctx)
@@ -138,12 +140,29 @@ class Form:
         self.answer(ctx, step, value)
 
     def read(self, ctx: Context, step: Step, inbound: Inbound) -> Any:
+        here = f"{self.name}.{step.name}"
+        taken, value = askback.resolve(ctx, here, inbound)
+        if taken:
+            return value
         text = inbound.text.strip()
-        if step.optional and text.lower() in SKIP_WORDS and inbound.option is None:
-            return None
         values = step.choices(ctx)
+        nothing = text.lower() in SKIP_WORDS or (not values and choices.says_nothing(text, ctx.lang))
+        if step.optional and inbound.option is None and nothing:
+            return None  # 「スキップ」, and for a free text 「特にありません」「暂无」
         if values:
-            return read_choice(ctx, f"{self.name}.{step.name}", values, step.labels, inbound)
+            question = ""
+            if "yes" in values:  # a yes / no question: an answer may repeat its words
+                question = ctx.t(step.question, **(step.question_vars(ctx) if step.question_vars else {}))
+            return read_choice(
+                ctx,
+                here,
+                values,
+                step.labels,
+                inbound,
+                multiple=step.multiple,
+                name=step.name,
+                question=question,
+            )
         if inbound.file is not None:
             if not step.files:
                 raise Invalid("core.invalid.no_file_here")
@@ -219,29 +238,28 @@ class Form:
         return "\n".join(line for line in lines if "next_" not in line) + "\n"
 
 
-def read_choice(ctx: Context, here: str, values: Sequence[str], labels: str, inbound: Inbound) -> str:
-    """An option by button value, by its number as shown, or by its label typed out."""
+def read_choice(
+    ctx: Context,
+    here: str,
+    values: Sequence[str],
+    labels: str,
+    inbound: Inbound,
+    *,
+    multiple: bool = False,
+    name: str = "",
+    question: str = "",
+) -> Any:
+    """An option by button value, or what the company wrote, read by conversations/answers
+    (its number as shown, its label, a word declared beside it; several when `multiple`).
+    Raises Invalid when none is named, Ambiguous when two are where one was asked for."""
     if inbound.option is not None:
         if inbound.option_step not in (None, here) or inbound.option not in values:
             raise Invalid("core.invalid.stale_option")
-        return inbound.option
-    text = inbound.text.strip()
-    if not text:
-        raise Invalid("core.invalid.choice", count=len(values))
-    digits = text.translate(_FULLWIDTH_DIGITS).rstrip(".)．")
-    if digits.isdigit():
-        index = int(digits) - 1
-        if 0 <= index < len(values):
-            return values[index]
-        raise Invalid("core.invalid.choice", count=len(values))
-    folded = text.casefold()
-    for value in values:
-        if folded in (value.casefold(), ctx.t(f"{labels}.{value}").casefold()):
-            return value
-    raise Invalid("core.invalid.choice", count=len(values))
-
-
-_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+        return [inbound.option] if multiple else inbound.option
+    asked = choices.Question(
+        tuple(values), labels, vocabulary_of(labels, name or here.rpartition(".")[2]), multiple, question
+    )
+    return choices.read(ctx.services.texts, ctx.lang, asked, inbound.text)
 
 
 def targets(*names: str) -> Callable[[Callable[..., str]], Callable[..., str]]:

@@ -5,10 +5,17 @@
     parse_yen("３００,０００,０００") == 300_000_000
     parse_headcount("120人") == parse_headcount("百二十名") == 120
 
-Both raise :class:`ParseError` (a ValueError) whose `reason` says what was wrong, so that a
+The number may sit in a sentence (「5,000万円です」「資本金は1億円です」「大概80个人」「8個くらい送ります」):
+the one number of the text is read, the words around it are not, unless they make it a bound
+(「3億円以下」「120人以上」) or there is more than one number. `parse_count` reads a count of
+things (「十个」「5箱」「3万PVくらい」), `parse_money` an amount with the currencies it names
+(「一百二十八元」「98元です」「￥98」, where ¥ alone may be yen or yuan).
+
+All raise :class:`ParseError` (a ValueError) whose `reason` says what was wrong, so that a
 conversation can answer in the user's language: "empty", "not_a_number", "currency" (a currency
-other than yen), "not_whole", "negative", "too_large". `yen_in_words` writes an amount back the
-way people say it (3億5,000万 / 3亿5000万), to repeat the number understood.
+other than yen), "not_whole", "negative", "too_large", "several" (two numbers: `candidates`).
+`yen_in_words` writes an amount back the way people say it (3億5,000万 / 3亿5000万), to repeat
+the number understood.
 """
 
 from __future__ import annotations
@@ -16,21 +23,33 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
-__all__ = ["REASONS", "ParseError", "parse_headcount", "parse_yen", "yen_in_words"]
+__all__ = [
+    "REASONS",
+    "Money",
+    "ParseError",
+    "parse_count",
+    "parse_headcount",
+    "parse_money",
+    "parse_yen",
+    "yen_in_words",
+]
 
-REASONS = ("empty", "not_a_number", "currency", "not_whole", "negative", "too_large")
+REASONS = ("empty", "not_a_number", "currency", "not_whole", "negative", "too_large", "several")
 MAX_YEN = 10**15  # 1,000兆円: far above any company's capital
 MAX_HEADCOUNT = 10_000_000
+MAX_COUNT = 10**12
 
 
 class ParseError(ValueError):
     """The text is not an amount (or head count); `reason` is one of REASONS."""
 
-    def __init__(self, reason: str, text: str) -> None:
+    def __init__(self, reason: str, text: str, candidates: tuple[Decimal, ...] = ()) -> None:
         super().__init__(f"{reason}: {text!r}")
         self.reason = reason
         self.text = text
+        self.candidates = candidates
 
 
 _BIG = {"兆": 10**12, "億": 10**8, "亿": 10**8, "万": 10**4, "萬": 10**4}
@@ -47,12 +66,8 @@ _TOKEN = re.compile(
     r"|(?P<big>[兆億亿万萬])"
     r"|(?P<word>billion|million|bn|mn|m|k)"
 )
-_APPROX = re.compile(r"^(?:約|约|およそ|大約|大约|大概|approx\.?|about|ca\.?|~|〜|～)")
-_APPROX_END = re.compile(r"(?:ほど|くらい|ぐらい|程度|前後|左右|上下|強|弱|余り|余|多)$")
 _YEN = re.compile(r"日元|日圆|日幣|日币|円|えん|エン|jpy|yen|¥")
 _FOREIGN = re.compile(r"人民币|人民幣|rmb|cny|usd|us\$|\$|ドル|美元|元|块|塊")
-_PEOPLE = re.compile(r"(?:人|名|位|people|persons|person|employees|staff)$")
-_LABEL = re.compile(r"^(?:資本金|资本金|注册资本|註冊資本|従業員数?|员工人数|员工|社員数?)[:：はが]?")
 
 
 def _normalise(text: str) -> str:
@@ -101,25 +116,59 @@ def _number(core: str, original: str) -> Decimal:
 
 
 _NUMERAL = re.compile(r"[0-9一二三四五六七八九十百千〇零两壱弐参壹贰叁肆伍陆柒捌玖拾佰仟]")
+# one number as written: digits or counting characters, with an English multiplier after digits
+_RUN = re.compile(
+    rf"(?:\d[\d,]*(?:\.\d+)?|\.\d+|[{_DIGIT_CHARS}千仟百佰十拾兆億亿万萬])+"
+    r"(?:(?:billion|million|bn|mn|k|m)(?![a-z]))?"
+)
+# words that hold a counting character but no number (一共 "in all", 十分 "enough")
+_NOT_NUMBERS = re.compile(
+    r"一共|一下|一些|一点|一定|一般|一起|一緒|一番|万一|十分|一度|一応|一旦|一部|一律|一括|统一|統一|唯一|一致"
+    r"|一同|一切|一直|一样|一様|単一|单一|百货|百貨|第一|千万别|零售|零売|零件"
+)
+_BOUND = re.compile(r"以下|以上|未満|未满|超え|超过|超|以内|不到|不足|以外|まで|至少|最多|最少")
+_NEGATIVE = ("-", "−", "▲", "△")
 
 
-def _strip(text: str) -> tuple[str, bool]:
-    """Labels, "about", and a leading minus; returns the rest and whether it was negative."""
-    text = _LABEL.sub("", text)
-    text = _APPROX.sub("", text)
-    text = _APPROX_END.sub("", text)
-    negative = text.startswith(("-", "−", "▲", "△"))
-    return text.lstrip("-−▲△+"), negative
+def _single(core: str, original: str) -> tuple[str, bool]:
+    """The one number in a text and whether a minus stands before it; the rest must not bound it."""
+    blanked = _NOT_NUMBERS.sub(lambda match: "_" * len(match.group()), core)
+    runs = [match for match in _RUN.finditer(blanked) if _NUMERAL.search(match.group())]
+    if len(runs) > 1:
+        values = []
+        for match in runs:
+            try:
+                values.append(_number(match.group(), original))
+            except ParseError:
+                raise ParseError("not_a_number", original) from None
+        raise ParseError("several", original, tuple(values))
+    if not runs:
+        raise ParseError("not_a_number", original)
+    run = runs[0]
+    if _BOUND.search(blanked[: run.start()] + " " + blanked[run.end() :]):
+        raise ParseError("not_a_number", original)
+    return run.group(), blanked[: run.start()].endswith(_NEGATIVE)
 
 
-def _whole(value: Decimal, negative: bool, limit: int, original: str) -> int:
+def _read(core: str, original: str, limit: int, *, whole: bool = True) -> Decimal:
+    try:
+        number, negative = _single(core, original)
+        value = _number(number, original)
+    except ParseError as problem:
+        if problem.reason == "several" and not whole:
+            raise
+        if problem.reason == "several":
+            raise ParseError("not_a_number", original) from None
+        raise
+    except InvalidOperation:
+        raise ParseError("not_a_number", original) from None
     if negative and value != 0:
         raise ParseError("negative", original)
-    if value != value.to_integral_value():
+    if whole and value != value.to_integral_value():
         raise ParseError("not_whole", original)
     if value > limit:
         raise ParseError("too_large", original)
-    return int(value)
+    return value
 
 
 def parse_yen(text: str) -> int:
@@ -130,28 +179,56 @@ def parse_yen(text: str) -> int:
     core = _YEN.sub("", core)
     if _FOREIGN.search(core):
         raise ParseError("currency", text)
-    core, negative = _strip(core)
-    if not _NUMERAL.search(core):
-        raise ParseError("not_a_number", text)  # "億円" or "万" alone is a unit, not an amount
-    try:
-        value = _number(core, text)
-    except InvalidOperation:
-        raise ParseError("not_a_number", text) from None
-    return _whole(value, negative, MAX_YEN, text)
+    return int(_read(core, text, MAX_YEN))
 
 
 def parse_headcount(text: str) -> int:
-    """A number of people: "120人", "120名", "１２０", "約120人", "百二十名", "1.2万人"."""
+    """A number of people: "120人", "120名", "１２０", "約120人", "百二十名", "1.2万人", "大概80个人"."""
     core = _normalise(text)
     if not core:
         raise ParseError("empty", text)
-    core, negative = _strip(core)
-    core = _APPROX_END.sub("", _PEOPLE.sub("", core))
-    try:
-        value = _number(core, text)
-    except InvalidOperation:
-        raise ParseError("not_a_number", text) from None
-    return _whole(value, negative, MAX_HEADCOUNT, text)
+    return int(_read(core, text, MAX_HEADCOUNT))
+
+
+def parse_count(text: str, limit: int = MAX_COUNT) -> int:
+    """A count of things in a sentence: "10個", "十个", "5箱", "3万PVくらい", "一共6个", "200单左右".
+    Two numbers ("8個か10個") raise "several" with both as `candidates`."""
+    core = _normalise(text)
+    if not core:
+        raise ParseError("empty", text)
+    value = _read(core, text, limit, whole=False)
+    if value != value.to_integral_value():
+        raise ParseError("not_whole", text)
+    return int(value)
+
+
+YUAN, YEN, YEN_OR_YUAN, OTHER = "yuan", "yen", "yen_or_yuan", "other"
+_CURRENCY = re.compile(
+    r"人民币|人民幣|人民元|日元|日圆|日币|日幣|円|えん|エン|元|块|塊|rmb|cny|jpy|yen|usd|us\$|美元|ドル|\$|¥"
+)
+_CURRENCY_OF = {
+    **dict.fromkeys(("人民币", "人民幣", "人民元", "元", "块", "塊", "rmb", "cny"), YUAN),
+    **dict.fromkeys(("日元", "日圆", "日币", "日幣", "円", "えん", "エン", "jpy", "yen"), YEN),
+    **dict.fromkeys(("usd", "us$", "美元", "ドル", "$"), OTHER),
+    "¥": YEN_OR_YUAN,
+}
+
+
+class Money(NamedTuple):
+    """An amount and the currencies its text named (yuan, yen, yen_or_yuan for ¥ alone, other)."""
+
+    amount: Decimal
+    currencies: frozenset[str]
+
+
+def parse_money(text: str, limit: int = MAX_YEN) -> Money:
+    """An amount of money in a sentence: "98元です", "一百二十八元", "¥128.50", "1.28万元", "约150元"."""
+    core = _normalise(text)
+    if not core:
+        raise ParseError("empty", text)
+    currencies = frozenset(_CURRENCY_OF[match] for match in _CURRENCY.findall(core))
+    value = _read(_CURRENCY.sub("_", core), text, limit, whole=False)
+    return Money(value, currencies)
 
 
 def yen_in_words(value: int, lang: str = "ja") -> str:

@@ -169,9 +169,9 @@ def test_bad_values_are_refused_with_the_reason_in_chinese(app):
         < 样品数量
         > 11
         < 样品数量请填写 1～10 个（E6）
-        > 五个
+        > 很多
         < 样品数量请输入 1～10 的数字
-        > 10
+        > 五个
         < 今后是否计划提供更多样品
     """,
     )

@@ -180,7 +180,7 @@ def test_staff_broadcast_by_chat_with_a_confirm_sent_by_the_minute_job(settings,
         assert conn.execute(select(func.count()).select_from(Broadcast)).scalar_one() == 0  # not yet
     again = say("boss", "/staff broadcast status=accepted ja=説明会のお知らせです。 zh=说明会通知。")
     assert again == preview  # /staff broadcast is the same command, as issue 8 names it
-    assert "開始しました" in say("boss", "/staff broadcast yes")
+    assert "開始しました" in say("boss", "/staff broadcast はい、お願いします")  # the confirm in words
     assert "使い方" in say("boss", "/broadcast yes")  # nothing waits for a confirm any more
     asyncio.run(ReminderScheduler(app).tick())
     assert [outcome for user, outcome in broadcast_rows(app) if user in (ja, zh)] == ["held", "held"]

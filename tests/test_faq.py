@@ -186,7 +186,11 @@ def test_off_topic_and_plain_answers_are_not_confident():
         ("不是", Signal.NONE),
         ("120", Signal.NONE),
         ("株式会社テスト", Signal.NONE),
-        ("何氏食品有限公司", Signal.WEAK),  # opens like a question: taken only when the matcher is sure
+        ("何氏食品有限公司", Signal.NONE),  # a surname, not 何 "what"
+        ("いつもの食品株式会社", Signal.NONE),
+        ("法人番号ってどこで調べるの", Signal.STRONG),  # a question word, and a question's の
+        ("サンプルって何個送ればいいの", Signal.STRONG),
+        ("株式会社ハテナ？", Signal.WEAK),  # a question mark alone never decides
     ],
 )
 def test_question_signal(text, signal):

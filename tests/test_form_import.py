@@ -185,6 +185,16 @@ def test_a_blank_form_filled_in_becomes_an_application_from_the_email_channel(ap
     assert kept.read_bytes() == path.read_bytes()
 
 
+def test_a_cell_in_the_words_a_company_uses_reads_as_the_chat_reads_it(app, staff, tmp_path):
+    """A typed cell instead of the list's label: the chat's declared words name the option."""
+    values = {**FILLED_JA, "applicant_type": "日本法人です", "product_category": "食品です"}
+    path = fill(blank_form(app), values, tmp_path / "words.xlsx")
+    result = staff("import", str(path))
+    assert result.exit_code == 0, lines(result)
+    row = only_application(app)
+    assert (row.data["applicant_type"], row.data["product_category"]) == ("japanese_corporation", "food_alcohol")
+
+
 def test_each_kind_of_bad_cell_is_reported_with_its_cell_and_reason(app, staff, tmp_path):
     blank = blank_form(app)
     bad = {
@@ -196,7 +206,7 @@ def test_each_kind_of_bad_cell_is_reported_with_its_cell_and_reason(app, staff, 
         "phone": "12345",
         "capital_jpy": "たくさん",
         "employees": "多い",
-        "product_category": "家電",
+        "product_category": "スマートフォン",
         "japanese_brand": "いいえ",
         "jan_code": "4901234567890",
         "price_cny": "100円",

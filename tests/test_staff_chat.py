@@ -36,7 +36,7 @@ def test_telegram_staff_list_show_set_and_the_company_is_told(app, fake, served)
         > /staff set {row.reference} promotion_live
         < 「審査中」から promotion_live へは変更できません。
         < 可能な変更：accepted, waitlisted, rejected, withdrawn
-        > /staff set {row.reference} accepted サンプルは常温で
+        > /staff set {row.reference} 採択 サンプルは常温で
         < {row.reference} を「採択」にしました
         > /staff stats
         < 応募 1 件

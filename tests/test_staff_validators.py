@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 
+from conversations.answers.problems import Ambiguous
 from conversations.flow import Invalid
 from conversations.staff import validators as read
+from tests.answers_kit import context
 
 TODAY = date(2026, 2, 10)
 
@@ -67,30 +69,48 @@ def test_bad_shipping_dates():
 
 
 def test_quantity():
-    assert read.quantity("5個") == 5
-    assert read.quantity("10 pcs") == 10
+    ja, zh = context("ja"), context("zh")
+    assert read.quantity(ja, "5個") == 5
+    assert read.quantity(ja, "10 pcs") == 10
+    assert read.quantity(ja, "十個です") == 10
+    assert read.quantity(zh, "一共6个") == 6
     for bad in ("0", "-3", "2.5", "many", "101"):
-        assert reason(read.quantity, bad) == "staff.invalid.quantity"
+        assert reason(read.quantity, ja, bad) == "staff.invalid.quantity"
 
 
 def test_counts():
-    assert read.count("12,345") == 12345
-    assert read.count("1.2万") == 12000
-    assert read.count("0") == 0
-    assert read.count("300人") == 300
+    ja, zh = context("ja"), context("zh")
+    assert read.count(ja, "12,345") == 12345
+    assert read.count(ja, "1.2万") == 12000
+    assert read.count(ja, "0") == 0
+    assert read.count(ja, "300人") == 300
+    assert read.count(ja, "3万PVくらい") == 30000
+    assert read.count(zh, "一百五十单") == 150
     for bad in ("-1", "1.5", "abc", "1.23456万"):
-        assert reason(read.count, bad) == "staff.invalid.count"
+        assert reason(read.count, ja, bad) == "staff.invalid.count"
 
 
 def test_amounts_in_yuan():
-    assert read.amount_cny("12800") == 12800
-    assert read.amount_cny("¥12,800.50") == 12800.5
-    assert read.amount_cny("1.28万元") == 12800
-    assert read.amount_cny("RMB 99") == 99
-    assert reason(read.amount_cny, "12800円") == "staff.invalid.amount_not_yuan"
-    assert reason(read.amount_cny, "$100") == "staff.invalid.amount_not_yuan"
-    assert reason(read.amount_cny, "12.345") == "staff.invalid.amount"
-    assert reason(read.amount_cny, "-5") == "staff.invalid.amount"
+    ja, zh = context("ja"), context("zh")
+    assert read.amount_cny(ja, "12800") == 12800
+    assert read.amount_cny(zh, "¥12,800.50") == 12800.5
+    assert read.amount_cny(ja, "1.28万元") == 12800
+    assert read.amount_cny(ja, "RMB 99") == 99
+    assert read.amount_cny(zh, "一万二千八百元") == 12800
+    assert read.amount_cny(ja, "12,800元です") == 12800
+    assert reason(read.amount_cny, ja, "12800円") == "staff.invalid.amount_not_yuan"
+    assert reason(read.amount_cny, ja, "$100") == "staff.invalid.amount_not_yuan"
+    assert reason(read.amount_cny, ja, "12.345") == "staff.invalid.amount"
+    assert reason(read.amount_cny, ja, "-5") == "staff.invalid.amount"
+
+
+def test_an_amount_after_a_yen_sign_is_asked_back_of_a_japanese_writer():
+    with pytest.raises(Ambiguous) as caught:
+        read.amount_cny(context("ja"), "￥12800")
+    first, second = caught.value.readings
+    assert (first.value, first.label, first.refusal) == (12800, "12,800元（人民元）", None)
+    assert (second.label, second.refusal) == ("12,800円（日本円）", "staff.invalid.amount_not_yuan")
+    assert read.amount_cny(context("zh"), "￥12800") == 12800
 
 
 def test_figures_that_cannot_all_be_true():

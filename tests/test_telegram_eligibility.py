@@ -48,21 +48,20 @@ def test_japanese_pre_check_by_text(app, fake, served):
         > 1
         < 応募資格の事前確認を始めます
         < 応募される会社は、次のどれに当たりますか？（E1）
-        > 日本法人
+        > 日本法人です
         < どちらのプログラム
-        > 1
+        > アフィリエイトのほうで
         < 商品のカテゴリー
-        > コスメ
+        > 化粧品です
         < 日本ブランドの商品ですか
-        > はい
-        < 販売しているプラットフォームを一つお選びください
-        > 1
+        > はい。
+        < 販売しているプラットフォームをお選びください
+        > REDとDouyinの両方です
         < ほかにも販売しているプラットフォームがあれば
-        > Douyin（抖音）
         < （ここまでのご回答：RED（小红书）、Douyin（抖音））
         > 以上です
         < 御社の店舗ですか、それともパートナー企業の店舗ですか
-        > 2
+        > パートナーの店舗です
         < 直送型の越境EC
         > いいえ
         < サンプル（10個前後）
@@ -84,3 +83,14 @@ def test_japanese_pre_check_by_text(app, fake, served):
         < ※ この結果はあくまで事前確認です。参加の可否は、ジェトロが最終的に判断します（E14）。
     """,
     )
+
+
+def test_an_ask_back_answered_by_its_button(app, fake, served):
+    chat = TelegramChat(app, fake, served.url, language_code="ja")
+    chat.send("/check")
+    chat.send("日本法人です")
+    chat.send("アフィリエイトのほうで")
+    asked = chat.send("食品か日用品か迷います")
+    assert "「食品か日用品か迷います」は、次のどちらの意味でしょうか？" in asked
+    assert [button["text"] for button in chat.keyboard[1]] == ["食品・酒類", "日用品"]
+    assert "日本ブランドの商品ですか" in chat.tap("reading:2")

@@ -76,6 +76,12 @@ def both_languages(texts: Texts, key: str, **variables: Any) -> tuple[str, str]:
     return texts.render("ja", key, **variables), texts.render("zh", key, **variables)
 
 
+def _material(item: dict[str, Any]) -> str:
+    """A file's name, or a link with the extraction code of its shared folder (提取码 8k2m)."""
+    shown = str(item.get("url") or item.get("name"))
+    return f"{shown} 提取码/code: {item['code']}" if item.get("code") else shown
+
+
 def _cell(texts: Texts, name: str, value: Any) -> tuple[Cell, str | None]:
     kind = KIND[name]
     if value is None:
@@ -83,7 +89,7 @@ def _cell(texts: Texts, name: str, value: Any) -> tuple[Cell, str | None]:
     if kind in NUMBER_FORMATS:
         return value, NUMBER_FORMATS[kind]
     if kind == "materials":
-        return "\n".join(str(item.get("url") or item.get("name")) for item in value), None
+        return "\n".join(_material(item) for item in value), None
     if kind in ("bool", "choice", "platforms"):
         ja, zh = (display(texts, lang, name, value) for lang in LANGUAGES)
         return (ja if ja == zh else f"{ja} / {zh}"), None

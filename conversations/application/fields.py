@@ -180,7 +180,7 @@ PRODUCT = [
     ),
     field("japanese_brand", "bool", "product"),
     field("jan_code", "text", "product", parse=read.checked(check.jan_code), optional=True),
-    field("price_cny", "cny", "product", parse=read.checked(check.price_cny)),
+    field("price_cny", "cny", "product", parse=read.price),
     field(
         "china_trademark",
         "choice",

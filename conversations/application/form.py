@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from conversations.answers import askback
+from conversations.answers.choices import says_nothing
 from conversations.application import drafts, intake
 from conversations.application.common import to_menu, zone
 from conversations.application.fields import BOOLEANS, FIELDS, NAMES, open_fields
@@ -17,7 +19,7 @@ from conversations.application.summary import editable, render, shown
 from conversations.application.validators import clean
 from conversations.context import Context
 from conversations.events import Inbound, Option
-from conversations.flow import FINISH, HANDLED, SKIP_WORDS, Form, Invalid, Step, targets
+from conversations.flow import FINISH, HANDLED, Form, Invalid, Step, targets
 from storage.applications import submitted_for_user
 
 NAME = "application"
@@ -26,6 +28,8 @@ _DATA = frozenset(NAMES)
 
 class ApplicationForm(Form):
     def ask(self, ctx: Context) -> None:
+        if askback.show(ctx, f"{self.name}.{ctx.state.step}"):
+            return  # an answer with two readings waits for the company to say which
         step = self.step(ctx.state.step)
         variables = step.question_vars(ctx) if step.question_vars else {}
         text = ctx.t(step.question, **variables)
@@ -41,8 +45,9 @@ class ApplicationForm(Form):
         ctx.say_text(text, options, f"{self.name}.{step.name}")
 
     def read(self, ctx: Context, step: Step, inbound: Inbound) -> Any:
-        said = inbound.text.strip().lower()
-        if step.name in _DATA and not step.optional and inbound.option is None and said in SKIP_WORDS:
+        required = step.name in _DATA and not step.optional and inbound.option is None
+        # only for free text: 「なし」 answers a yes/no question, where it means "no"
+        if required and not step.choices(ctx) and says_nothing(inbound.text, ctx.lang):
             raise Invalid("application.invalid.required")
         value = super().read(ctx, step, inbound)
         if step.name in BOOLEANS:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from conversations.answers.choices import code_for, option_numbers
 from conversations.application.fields import BOOLEANS, FIELDS, KIND, RULES, applies
 from conversations.application.materials import MAX_ITEMS
 from conversations.context import Context
@@ -54,15 +55,19 @@ class Problem:
 
 def option_code(texts: Texts, labels: str, values: Iterable[str], text: str) -> str | None:
     """The option whose code or label (in either language) a cell holds; the filled form's "ja / zh"
-    reads too. The one place that maps what a person wrote to an option's code: a layer that knows
-    the options' synonyms can take its place."""
+    reads too; else what the chat's answer reader takes it for (a declared word, 「在华子公司」
+    「コスメ」), when that names one option. The one place that maps a cell to an option's code."""
+    values = tuple(values)
     said = _fold(text)
     wanted = {said, *(part.strip() for part in said.split(BILINGUAL))}
     for value in values:
         names = {value.casefold(), *(_fold(texts.render(lang, f"{labels}.{value}")) for lang in LANGUAGES)}
         if wanted & names:
             return value
-    return None
+    if option_numbers(text) is not None or labels == "core.options":
+        return None  # a number is not an option in a cell (the lists hold labels); yes/no cells are exact
+    vocabulary = labels.rsplit(".", 1)[-1]
+    return code_for(texts, vocabulary, text, values=values, labels=labels)
 
 
 def _fold(text: str) -> str:
@@ -96,7 +101,7 @@ def read_value(ctx: Context, step: Step, text: str) -> Any:
         found = step.parse(ctx, text)
         if "links" not in found:
             raise Invalid("application.invalid.materials_none")
-        return [{"url": link} for link in found["links"]][:MAX_ITEMS]
+        return list(found["links"])[:MAX_ITEMS]
     if KIND[step.name] == "platforms":
         return _platforms(ctx, step, text)
     return step.parse(ctx, text)

@@ -29,7 +29,7 @@ def on_materials(ctx: Context, value: dict[str, Any]) -> str | None:
         ctx.ask_again()
         return HANDLED
     if "links" in value:
-        items += [{"url": link} for link in value["links"]][: MAX_ITEMS - len(items)]
+        items += value["links"][: MAX_ITEMS - len(items)]  # {"url": …} with its "code" when given
     else:
         item = {key: value.get(key) for key in ("name", "path", "url", "mime", "size")}
         items.append(item)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
+from conversations.answers import amounts, choices
+from conversations.answers.links import links_in
 from conversations.application import validators as check
 from conversations.context import Context
 from conversations.flow import Invalid
@@ -39,14 +42,26 @@ def plain(limit: int = 200) -> Parser:
 
 
 def samples(ctx: Context, text: str) -> int:
-    return checked(lambda value: check.sample_count(value, ctx.programme.samples.max_units))(ctx, text)
+    """How many samples (E6): 「10個」「十个」「8個くらい」; 1 to the programme's maximum."""
+    maximum = ctx.programme.samples.max_units
+    count = amounts.count(
+        ctx, text, invalid="application.invalid.samples_number", units="application.units", maximum=maximum
+    )
+    if not 1 <= count <= maximum:
+        raise Invalid("application.invalid.samples_range", maximum=maximum)
+    return count
 
 
-PLATFORM_NAMES = {
-    "red": ("red", "xiaohongshu", "小红书", "小紅書", "レッド"),
-    "douyin": ("douyin", "抖音", "tiktok", "ティックトック"),
-    "wechat_shop": ("wechat_shop", "wechat", "微信小店", "微信", "weixin", "wechat mini shop", "微信小店铺"),
-}
+def price(ctx: Context, text: str) -> int | float:
+    """The retail price in yuan: 「98元です」「一百二十八元」「¥128.50」 (¥ asked back in Japanese)."""
+    return amounts.yuan(
+        ctx,
+        text,
+        invalid="application.invalid.price",
+        not_yuan="application.invalid.price_not_yuan",
+        minimum=Decimal("0.01"),
+        maximum=Decimal(10_000_000),
+    )
 
 
 def store_platforms(ctx: Context) -> tuple[str, ...]:
@@ -55,36 +70,21 @@ def store_platforms(ctx: Context) -> tuple[str, ...]:
 
 
 def platforms(ctx: Context, text: str) -> list[str]:
-    """EC platforms of the store (E3): numbers as listed or names, separated by commas or spaces."""
+    """EC platforms of the store (E3): numbers as listed, names, several at once (「REDとDouyin」)."""
     allowed = store_platforms(ctx)
-    chosen: list[str] = []
-    for token in filter(None, re.split(r"[,、，/・&+\s]+|と|和|及び|及", check.clean(text))):
-        value = None
-        if token.isdigit() and 1 <= int(token) <= len(allowed):
-            value = allowed[int(token) - 1]
-        else:
-            folded = token.casefold()
-            for name in allowed:
-                label = ctx.t(f"application.options.ec_platforms.{name}").casefold()
-                if folded == label or folded in PLATFORM_NAMES.get(name, (name,)):
-                    value = name
-        if value is None:
-            raise Invalid("application.invalid.platforms", count=len(allowed))
-        if value not in chosen:
-            chosen.append(value)
-    if not chosen:
-        raise Invalid("application.invalid.platforms", count=len(allowed))
-    return [name for name in allowed if name in chosen]
+    asked = choices.Question(allowed, "application.options.ec_platforms", "ec_platforms", multiple=True)
+    try:
+        chosen = choices.read(ctx.services.texts, ctx.lang, asked, text)
+    except Invalid:
+        raise Invalid("application.invalid.platforms", count=len(allowed)) from None
+    return list(chosen)
 
 
-DONE_WORDS = frozenset({"done", "完了", "以上", "終わり", "おわり", "完成", "好了", "完毕", "结束", "就这些"})
-
-
-def materials(_ctx: Context, text: str) -> dict[str, Any]:
-    """Product materials sent as text: the word for "done", or one or more links."""
-    if check.clean(text).casefold() in DONE_WORDS:
+def materials(ctx: Context, text: str) -> dict[str, Any]:
+    """Product materials sent as text: the words that end the list, or links (with their codes)."""
+    if choices.ends_list(text, ctx.lang):
         return {"done": True}
     try:
-        return {"links": check.urls_in(text)}
+        return {"links": links_in(text)}
     except check.BadValue as bad:
         raise Invalid(f"application.invalid.{bad.reason}") from None

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -149,51 +148,7 @@ def url(text: str) -> str:
     return value
 
 
-_URL_IN_TEXT = re.compile(r"(?i)(?:https?://|www\.)[^\s、，,　]+")
-
-
-def urls_in(text: str) -> list[str]:
-    """Every web address in a text (product materials sent as links); none is BadValue."""
-    found = [url(match) for match in _URL_IN_TEXT.findall(clean(text))]
-    if not found:
-        raise BadValue("materials_none")
-    return found
-
-
 # -- amounts and counts ---------------------------------------------------------------------------
-_BIG_UNITS = {"兆": 10**12, "億": 10**8, "亿": 10**8, "万": 10**4, "萬": 10**4}
-_SMALL_UNITS = {"千": 1000, "仟": 1000, "百": 100, "佰": 100}
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
-
-
-def parse_number(text: str) -> Decimal:
-    """A number as people write it: 300,000,000 / 3億 / 3亿 / 5000万 / 50百万 / 3億5千万 / 1.5億."""
-    value = re.sub(r"[,\s]", "", clean(text))
-    if not value or not re.fullmatch(r"[\d.兆億亿万萬千仟百佰]+", value) or not value[0].isdigit():
-        raise BadValue("number")
-    total, group, current, pos = Decimal(0), Decimal(0), None, 0
-    while pos < len(value):
-        match = _NUMBER.match(value, pos)
-        if match:
-            if current is not None:
-                raise BadValue("number")
-            current = Decimal(match.group())
-            pos = match.end()
-            continue
-        char = value[pos]
-        if char in _SMALL_UNITS:
-            group += (Decimal(1) if current is None else current) * _SMALL_UNITS[char]
-        elif char in _BIG_UNITS:
-            group += Decimal(0) if current is None else current
-            total += (group or Decimal(1)) * _BIG_UNITS[char]
-            group = Decimal(0)
-        else:
-            raise BadValue("number")
-        current = None
-        pos += 1
-    return total + group + (current or Decimal(0))
-
-
 def parse_yen(text: str) -> int:
     """An amount in yen ("3億円", "5000万円", "300,000,000", "3亿日元", "50百万円"): the shared reader."""
     try:
@@ -211,43 +166,6 @@ def parse_headcount(text: str) -> int:
         return parsing.parse_headcount(text)
     except parsing.ParseError:
         raise BadValue("headcount") from None
-
-
-_YUAN_MARKS = re.compile(r"(?i)^(?:¥|rmb|cny|人民币)|(?:元|块|rmb|cny|人民币)$")
-_NOT_YUAN = re.compile(r"(?i)円|日元|jpy|yen|\$|usd|美元")
-
-
-def price_cny(text: str) -> int | float:
-    """A retail price in yuan ("128", "128元", "¥128.50", "RMB 1,280"): more than 0, 2 decimals."""
-    value = clean(text)
-    if _NOT_YUAN.search(value):
-        raise BadValue("price_not_yuan")
-    for _ in range(2):
-        value = _YUAN_MARKS.sub("", value).strip()
-    value = value.replace(",", "")
-    if not re.fullmatch(r"\d+(?:\.\d{1,2})?", value):
-        raise BadValue("price")
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise BadValue("price") from None
-    if not 0 < amount < 10_000_000:
-        raise BadValue("price")
-    return int(amount) if amount == amount.to_integral_value() else float(amount)
-
-
-_COUNT_MARKS = re.compile(r"(?i)(?:個|个|件|点|本|袋|箱|units?|pcs)$")
-
-
-def sample_count(text: str, maximum: int = 10) -> int:
-    """How many samples: a whole number from 1 to `maximum` (E6: about 10 at most)."""
-    value = _COUNT_MARKS.sub("", clean(text)).strip()
-    if not value.isdigit():
-        raise BadValue("samples_number", maximum=maximum)
-    count = int(value)
-    if not 1 <= count <= maximum:
-        raise BadValue("samples_range", maximum=maximum)
-    return count
 
 
 def wechat_id(text: str) -> str:

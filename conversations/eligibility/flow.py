@@ -13,6 +13,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
+from conversations.answers.polarity import UNKNOWN, polarity
 from conversations.context import Context
 from conversations.eligibility import summary
 from conversations.eligibility.profile import PROFILE_KEYS, ProfileError, store_platforms, validate_profile
@@ -24,10 +25,7 @@ from conversations.parsing import ParseError, parse_headcount, parse_yen, yen_in
 log = logging.getLogger(__name__)
 
 VERDICT_KEY = "eligibility_verdict"
-UNKNOWN_WORDS = frozenset(
-    {"わからない", "分からない", "わかりません", "分かりません", "不明", "知らない", "不知道", "不清楚"}
-    | {"不确定", "不確定", "unknown", "?", "？", "skip", "スキップ", "跳过", "わからん"}
-)
+SKIPPED = frozenset({"skip", "スキップ", "跳过"})  # passing an amount by is "I don't know" here
 
 
 def profile_of(ctx: Context) -> dict[str, Any]:
@@ -51,7 +49,7 @@ def _failed(ctx: Context) -> bool:
 # -- reading free text -----------------------------------------------------------------------
 def _reader(parse: Any, kind: str) -> Any:
     def read(ctx: Context, text: str) -> int | None:
-        if text.strip().casefold() in UNKNOWN_WORDS:
+        if text.strip().casefold() in SKIPPED or polarity(text, ctx.lang) == {UNKNOWN}:
             return None
         try:
             return parse(text)
@@ -71,10 +69,12 @@ def _store(question: Question) -> Any:
                 ctx.say("eligibility.understood.capital_jpy", amount=value, words=words)
             elif value is not None:
                 ctx.say("eligibility.understood.employees", count=value)
+        elif question.kind == "platforms":
+            value = _platforms(answer)
         else:
             value = to_value(question, answer)
         ctx.answers[question.key] = value
-        if question.kind == "platforms" and value:
+        if question.kind == "platforms" and value and _left(ctx):
             ctx.state.context["ec_more"] = True
         return None
 
@@ -100,6 +100,14 @@ def _labels(question: Question) -> str:
     return "core.options" if question.kind == "bool" else f"eligibility.options.{question.key}"
 
 
+def _platforms(chosen: list[str]) -> list[str] | None:
+    """The platforms of one answer (several may be named at once); "none" is [], "unknown" None."""
+    platforms = [value for value in chosen if value not in ("none", "unknown")]
+    if platforms:
+        return platforms
+    return [] if "none" in chosen else None
+
+
 def _step(question: Question) -> Step:
     reader = {"yen": _reader(parse_yen, "amount"), "headcount": _reader(parse_headcount, "headcount")}
     return Step(
@@ -111,19 +119,25 @@ def _step(question: Question) -> Step:
         field="",
         skip=_skip(question),
         on_answer=_store(question),
+        multiple=question.kind == "platforms",
     )
 
 
 # -- more than one EC platform -----------------------------------------------------------------
+# The options keep their numbers while the company adds platforms (1 is always the first platform).
 def _more_choices(ctx: Context) -> tuple[str, ...]:
+    return (*store_platforms(ctx.programme), "done")
+
+
+def _left(ctx: Context) -> list[str]:
     chosen = ctx.answers.get("ec_platforms") or []
-    return (*(p for p in store_platforms(ctx.programme) if p not in chosen), "done")
+    return [p for p in store_platforms(ctx.programme) if p not in chosen]
 
 
-def _more(ctx: Context, choice: str) -> None:
-    if choice != "done":
-        ctx.answers["ec_platforms"] = [*(ctx.answers.get("ec_platforms") or []), choice]
-    if choice == "done" or len(_more_choices(ctx)) <= 1:
+def _more(ctx: Context, choices: list[str]) -> None:
+    chosen = list(ctx.answers.get("ec_platforms") or [])
+    ctx.answers["ec_platforms"] = [*chosen, *(p for p in choices if p != "done" and p not in chosen)]
+    if "done" in choices or not _left(ctx):
         ctx.state.context.pop("ec_more", None)
 
 
@@ -138,9 +152,10 @@ EC_MORE = Step(
     options=_more_choices,
     labels="eligibility.options.ec_platforms",
     field="",
-    skip=lambda ctx: not ctx.state.context.get("ec_more") or len(_more_choices(ctx)) <= 1,
+    skip=lambda ctx: not ctx.state.context.get("ec_more") or not _left(ctx),
     on_answer=_more,
     question_vars=_more_vars,
+    multiple=True,
 )
 
 

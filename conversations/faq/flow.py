@@ -17,6 +17,7 @@ from conversations.context import Context
 from conversations.faq.index import Match
 from conversations.faq.knowledge import answer, default_index
 from conversations.faq.questions import MAX_QUESTION
+from conversations.faq.several import topics as asked_in
 from conversations.flow import FINISH, Form, Invalid, Step, targets
 from storage.enquiries import create_enquiry, latest_application_id
 
@@ -39,7 +40,16 @@ def topic_of(value: str) -> str | None:
 
 
 def reply(ctx: Context, text: str, match: Match | None = None) -> bool:
-    """Answer `text` when sure (True); else keep it with its two closest topics (False)."""
+    """Answer `text` when sure (True): each of its questions when it asks several; else keep it
+    with its two closest topics (False)."""
+    asked = asked_in(default_index(), text)
+    if asked:
+        ctx.state.context.pop(PENDING, None)
+        ctx.state.context[AGAIN] = True
+        for entry, _match in asked:
+            ctx.say_text(answer(ctx, entry))
+        log.info("faq answered", extra={"user_id": ctx.user.id, "entries": [entry for entry, _ in asked]})
+        return True
     match = match or default_index().match(text)
     if match.confident and match.best is not None:
         ctx.state.context.pop(PENDING, None)

@@ -68,6 +68,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "syn_copyright": _variants("著作権|版权|コピーライト"),
     "syn_jetro": _variants("ジェトロ|jetro|日本貿易振興機構|日本贸易振兴机构|贸易振兴机构"),
     "syn_mall": _variants("japan mall|japanmall|ジャパンモール|ジャパン・モール"),
+    "syn_corporate_number": _variants("法人番号|法人编号|法人番号公表サイト|corporate number"),
+    "syn_priority": _variants("優先|優遇|有利|优先|优待|优势|加分"),
+    "syn_withdraw": _variants("辞退|取り下げ|取りやめ|やめる|やめたい|撤回|撤销|退出|放弃"),
+}
+# what a question asks for (when, where, how many, who, how much): it points at a kind of topic,
+# so it is kept as a term of its own, where other question words are dropped as filler
+INTENTS: dict[str, tuple[str, ...]] = {
+    "q_when": _variants("いつ頃|いつごろ|いつまで|いつから|いつ|什么时候|何时|哪天|几号|几月|何月"),
+    "q_where": _variants("どこ|どちらに|哪里|哪儿|何处"),
+    "q_howmany": _variants("何個|何品|何点|何件|何名|いくつ|几个|几件|几款|几种|多少个"),
+    "q_companies": _variants("何社|几家|多少家|多少企业|多少公司"),
+    "q_who": _variants("誰|だれ|どなた|谁"),
+    "q_howmuch": _variants("いくら|多少钱"),
 }
 
 # polite filler and question words: they make a question, not its topic (removed before n-grams)
@@ -98,7 +111,7 @@ STOP_TERMS = frozenset(
 
 def _pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     table: dict[str, str] = {}
-    for canonical, variants in SYNONYMS.items():
+    for canonical, variants in (*SYNONYMS.items(), *INTENTS.items()):
         for variant in variants:
             table[fold(variant)] = canonical
     for filler in _FILLER:
@@ -126,9 +139,13 @@ def _replace(match: re.Match[str]) -> str:
     return f" {canonical} " if canonical else " "
 
 
+_COUNTED = re.compile(r"[0-9一二三四五六七八九十]+(?:個|个|件|点|品|款)")
+
+
 def clean(text: str) -> str:
-    """Folded text with synonyms made canonical and filler removed."""
-    return _REPLACE.sub(_replace, fold(text))
+    """Folded text with synonyms made canonical and filler removed; a count (「10個」「十个」) asks
+    how many, as 「何個」 does."""
+    return _REPLACE.sub(_replace, _COUNTED.sub(" q_howmany ", fold(text)))
 
 
 def terms(text: str) -> list[str]:

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import logging
 
+from conversations.answers import choices
+from conversations.answers.problems import Invalid
 from conversations.application.common import actor
 from conversations.broadcast_cmd import broadcast_command
 from conversations.context import Context
+from conversations.i18n import LANGUAGES
 from conversations.registry import Registry
 from conversations.staff import moves, review
 from conversations.statuses import STATUSES, MoveRefused, allowed_moves
@@ -26,8 +29,21 @@ def _name(ctx: Context, status: str) -> str:
     return ctx.t(f"core.status_names.{status}") if status in STATUSES else status
 
 
+def _status(ctx: Context, given: str) -> str:
+    """A status by its code or its name in either language (「採択」「入选」 → accepted)."""
+    asked = choices.Question(STATUSES, "core.status_names", "status_names")
+    for lang in (ctx.lang, *(other for other in LANGUAGES if other != ctx.lang)):
+        try:
+            found = choices.read(ctx.services.texts, lang, asked, given)
+        except Invalid:
+            continue
+        if isinstance(found, str) and not given.strip().isdigit():
+            return found
+    return given
+
+
 def _list(ctx: Context, args: str) -> None:
-    status = args.strip() or None
+    status = _status(ctx, args.strip()) if args.strip() else None
     if status and status not in STATUSES:
         ctx.say("staff.chat.bad_status", given=status[:32], statuses=", ".join(STATUSES))
         return
@@ -73,7 +89,7 @@ def _set(ctx: Context, args: str) -> None:
     if len(parts) < 2:
         ctx.say("staff.chat.usage")
         return
-    reference, wanted = parts[0], parts[1]
+    reference, wanted = parts[0], _status(ctx, parts[1])
     note = parts[2] if len(parts) > 2 else None
     before = store.application_by_reference(ctx.conn, reference.upper())
     try:

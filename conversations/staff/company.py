@@ -134,7 +134,7 @@ shipment = Form(
             "quantity",
             "staff.shipment.quantity",
             field="shipment_quantity",
-            parse=lambda c, t: read.quantity(t),
+            parse=read.quantity,
         ),
     ],
 )
@@ -202,12 +202,8 @@ def _sales_finish(ctx: Context) -> None:
     to_menu(ctx)
 
 
-def _count(_ctx: Context, text: str) -> int:
-    return read.count(text)
-
-
 def _uu(ctx: Context, text: str) -> int:
-    uu = read.count(text)
+    uu = read.count(ctx, text)
     pv = ctx.answers.get("sales_pv")
     if isinstance(pv, int) and uu > pv:
         raise Invalid("staff.invalid.uu_over_pv", pv=pv)
@@ -219,15 +215,15 @@ salesdata = Form(
     on_enter=_sales_enter,
     on_finish=_sales_finish,
     steps=[
-        Step("pv", "staff.sales.pv", field="sales_pv", parse=_count),
+        Step("pv", "staff.sales.pv", field="sales_pv", parse=read.count),
         Step("uu", "staff.sales.uu", field="sales_uu", parse=_uu),
-        Step("buyers", "staff.sales.buyers", field="sales_buyers", parse=_count, question_vars=_product),
-        Step("orders", "staff.sales.orders", field="sales_orders", parse=_count, question_vars=_product),
+        Step("buyers", "staff.sales.buyers", field="sales_buyers", parse=read.count, question_vars=_product),
+        Step("orders", "staff.sales.orders", field="sales_orders", parse=read.count, question_vars=_product),
         Step(
             "amount",
             "staff.sales.amount",
             field="sales_amount_cny",
-            parse=lambda c, t: read.amount_cny(t),
+            parse=read.amount_cny,
             question_vars=_product,
         ),
     ],

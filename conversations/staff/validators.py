@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from conversations.answers import amounts
+from conversations.context import Context
 from conversations.flow import Invalid
 
 MAX_COUNT = 10**9
@@ -21,9 +23,16 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
 
 
+_SAID_AROUND = re.compile(
+    r"^(?:我们用的是|用的是|我们用|通过|是|用|弊社は|うちは)"
+    r"|(?:で送りました|で発送しました|で送ります|で発送します|で出しました|です|でした|寄的|发的|[。.])$"
+)
+
+
 def carrier(text: str) -> str:
-    """The carrier's name (EMS, ヤマト運輸, 顺丰…): 2 to 60 characters."""
-    value = " ".join(_clean(text).split())
+    """The carrier's name (EMS, ヤマト運輸, 顺丰…), without what is said around it
+    (「ヤマト運輸です」「EMSで送りました」「用的是EMS」): 2 to 60 characters."""
+    value = " ".join(_SAID_AROUND.sub("", _clean(text)).split())
     if not 2 <= len(value) <= 60:
         raise Invalid("staff.invalid.carrier")
     return value
@@ -57,43 +66,35 @@ def shipping_date(text: str, *, today: date, earliest: date | None = None) -> da
     return value
 
 
-def quantity(text: str, *, maximum: int = 100) -> int:
-    """How many samples were shipped: 1 to `maximum`."""
-    value = re.sub(r"(?:個|个|件|点|本|袋|箱|units?|pcs)$", "", _clean(text), flags=re.I).strip()
-    if not value.isdigit() or not 1 <= int(value) <= maximum:
+def quantity(ctx: Context, text: str, *, maximum: int = 100) -> int:
+    """How many samples were shipped: 1 to `maximum` (「10個です」「十个」「5箱」)."""
+    shipped = amounts.count(
+        ctx, text, invalid="staff.invalid.quantity", units="application.units", maximum=maximum
+    )
+    if not 1 <= shipped <= maximum:
         raise Invalid("staff.invalid.quantity", maximum=maximum)
-    return int(value)
+    return shipped
 
 
-def count(text: str) -> int:
-    """A whole number of page views, visitors, buyers or orders: 0 or more ("12,345", "1.2万")."""
-    value = _clean(text).replace(",", "").replace(" ", "")
-    value = re.sub(r"(?:人|件|回|次|个|個|PV|UU)$", "", value, flags=re.I)
-    match = re.fullmatch(r"(\d+(?:\.\d+)?)(万|萬)?", value)
-    if not match:
+def count(ctx: Context, text: str) -> int:
+    """Page views, visitors, buyers or orders: 0 or more (「12,345」「約1.2万」「一百二十人」)."""
+    found = amounts.count(ctx, text, invalid="staff.invalid.count", units="application.units")
+    if found > MAX_COUNT:
         raise Invalid("staff.invalid.count")
-    number = Decimal(match[1]) * (10_000 if match[2] else 1)
-    if number != number.to_integral_value() or number > MAX_COUNT:
-        raise Invalid("staff.invalid.count")
-    return int(number)
+    return found
 
 
-def amount_cny(text: str) -> float:
-    """A sales amount in yuan: 0 or more, at most 2 decimals ("12800", "¥12,800.50", "1.28万元")."""
-    value = _clean(text).replace(",", "").replace(" ", "")
-    if re.search(r"(?i)円|日元|jpy|yen|\$|usd", value):
-        raise Invalid("staff.invalid.amount_not_yuan")
-    value = re.sub(r"(?i)^(?:¥|￥|rmb|cny)|(?:元|rmb|cny|人民币)$", "", value)
-    match = re.fullmatch(r"(\d+(?:\.\d{1,2})?)(万|萬)?", value)
-    if not match:
-        raise Invalid("staff.invalid.amount")
-    try:
-        number = Decimal(match[1]) * (10_000 if match[2] else 1)
-    except InvalidOperation:
-        raise Invalid("staff.invalid.amount") from None
-    if number > MAX_AMOUNT or number != number.quantize(Decimal("0.01")):
-        raise Invalid("staff.invalid.amount")
-    return float(number)
+def amount_cny(ctx: Context, text: str) -> float:
+    """A sales amount in yuan: 0 or more, at most 2 decimals (「12800」「¥12,800.50」「1.28万元」)."""
+    amount = amounts.yuan(
+        ctx,
+        text,
+        invalid="staff.invalid.amount",
+        not_yuan="staff.invalid.amount_not_yuan",
+        minimum=Decimal(0),
+        maximum=MAX_AMOUNT + 1,
+    )
+    return float(amount)
 
 
 def check_sales(pv: int, uu: int, buyers: int, orders: int, amount: float) -> None:
