@@ -192,7 +192,8 @@ def test_a_cell_in_the_words_a_company_uses_reads_as_the_chat_reads_it(app, staf
     result = staff("import", str(path))
     assert result.exit_code == 0, lines(result)
     row = only_application(app)
-    assert (row.data["applicant_type"], row.data["product_category"]) == ("japanese_corporation", "food_alcohol")
+    read = (row.data["applicant_type"], row.data["product_category"])
+    assert read == ("japanese_corporation", "food_alcohol")
 
 
 def test_each_kind_of_bad_cell_is_reported_with_its_cell_and_reason(app, staff, tmp_path):
