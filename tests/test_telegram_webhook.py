@@ -37,7 +37,7 @@ def test_start_registers_the_webhook_with_its_secret_and_the_commands_in_both_la
     assert set(published) == {None, "ja", "zh"}
     for commands in published.values():
         assert [c["command"] for c in commands] == [
-            "start", "help", "lang", "back", "cancel", "status", "apply", "check",
+            "start", "help", "lang", "back", "cancel", "status", "apply", "check", "form",
         ]  # fmt: skip
     assert published["ja"][5]["description"] == "応募状況を確認します"
     assert published["zh"][5]["description"] == "查询报名进度"
