@@ -73,7 +73,18 @@ def format_number(value: int | float | Decimal) -> str:
 
 
 def format_yen(value: int | float | Decimal, lang: str) -> str:
-    return f"{format_number(value)}{'日元' if lang == 'zh' else '円'}"
+    """Yen as people write them: 3億円, 5,000万円, 1億2,000万円 / 3亿日元, 5000万日元; an amount that
+    is not a round number of 万 in plain digits (1,234,567円)."""
+    unit = "日元" if lang == "zh" else "円"
+    whole = int(value)
+    if whole != value or whole < 10_000 or whole % 10_000:
+        return f"{format_number(value)}{unit}"
+    parts, rest = [], whole
+    for name, size in (("兆", 10**12), ("亿" if lang == "zh" else "億", 10**8), ("万", 10**4)):
+        count, rest = divmod(rest, size)
+        if count:
+            parts.append(f"{count}{name}" if lang == "zh" else f"{count:,}{name}")
+    return "".join(parts) + unit
 
 
 def format_yuan(value: int | float | Decimal, lang: str) -> str:

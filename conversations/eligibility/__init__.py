@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from conversations.eligibility.flow import VERDICT_KEY, check_command, eligibility, profile_of
 from conversations.eligibility.profile import PROFILE_KEYS, ProfileError, validate_profile
+from conversations.eligibility.result import verdict
 from conversations.eligibility.rules import evaluate, rule_outcomes
 from conversations.registry import Registry
 
@@ -25,6 +26,7 @@ __all__ = [
 
 
 def register(registry: Registry) -> None:
-    """The "eligibility" flow and the /check command."""
+    """The "eligibility" flow, the "verdict" question after it, and the /check command."""
     registry.add_flow(eligibility)
+    registry.add_flow(verdict)
     registry.add_command("check", check_command)

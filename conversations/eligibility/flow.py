@@ -2,9 +2,9 @@
 
 Answers go to `ctx.answers` under the profile keys; a key already answered is not asked again
 (the application form shares them). A failed rule ends the check at once, naming the rule and why.
-At the end the verdict is stored in `ctx.answers["eligibility_verdict"]`; the user goes on to the
-application when they came from it (`ctx.state.context["then"] == "application"`) and may apply,
-otherwise back to the menu.
+At the end the verdict is stored in `ctx.answers["eligibility_verdict"]` and told in short; the user
+goes on to the application when they came from it (`ctx.state.context["then"] == "application"`)
+and may apply, otherwise to the "verdict" question (details, apply or the menu: result.py).
 """
 
 from __future__ import annotations
@@ -201,8 +201,7 @@ def _finish(ctx: Context) -> None:
     if wants_application and ctx.services.registry.has_flow("application"):
         ctx.go("application")
         return
-    ctx.say("eligibility.next.retry" if verdict["eligible"] is False else "eligibility.next.apply")
-    ctx.go("menu", remember=False)
+    ctx.go("verdict", remember=False)  # the details on request, then apply or the menu (result.py)
 
 
 def _then(following: str, loop: str | None = None) -> Any:

@@ -1,8 +1,9 @@
-"""The verdict in plain words, rule by rule, in the user's language.
+"""The verdict in plain words, in the user's language, without the rules' ids (docs/glossary.md).
 
-A failed rule: which one and why, nothing else. Otherwise: every applicable rule with its
-outcome, the track, the company size with the line it used, priority, and the warnings. Every
-verdict ends by saying it is a pre-check and that JETRO decides (E14).
+`short`: what fits on one phone screen -- a failed rule and why; otherwise the outcome, what is
+still unknown, the track, the company size, priority and the warnings by name. `details` (on
+request): every applicable rule with its outcome, the size with the line it used, priority and
+the warnings in full. Both end by saying it is a pre-check and that JETRO decides (E14).
 """
 
 from __future__ import annotations
@@ -25,6 +26,17 @@ def _track(ctx: Context, track: str) -> str:
     return ctx.t(f"eligibility.options.track.{track}")
 
 
+SHOWN_TOPICS = 3  # the unknown conditions named on the short verdict; the rest are counted
+
+
+def _topics(ctx: Context, rules: list[str]) -> str:
+    """Rules by their short names (never their ids): 「サンプルの提供、販売データの提出」."""
+    names = [ctx.t(f"eligibility.topics.{rule}") for rule in rules[:SHOWN_TOPICS]]
+    if len(rules) > SHOWN_TOPICS:
+        names.append(ctx.t("eligibility.short.more", count=len(rules) - SHOWN_TOPICS))
+    return "、".join(names)
+
+
 def _line(ctx: Context, rule: str, outcome: bool | None) -> str:
     mark = ctx.t(f"eligibility.verdict.mark.{MARKS[outcome]}")
     return ctx.t("eligibility.verdict.line", mark=mark, rule=rule, text=ctx.t(f"eligibility.rules.{rule}"))
@@ -39,18 +51,50 @@ def stopped(ctx: Context, verdict: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _shown(ctx: Context, verdict: dict[str, Any]) -> list[str]:
+    """The rules that apply: the common ones and the chosen track's (every offered track's if none)."""
+    chosen = verdict["track"]
+    if chosen:
+        return sorted((*COMMON_RULES, *TRACK_RULES[chosen]), key=rule_order)
+    tracks = [t for t in TRACK_RULES if t in ctx.programme.tracks]
+    return [r for r in ELIGIBILITY_RULES if r in COMMON_RULES or any(r in TRACK_RULES[t] for t in tracks)]
+
+
+def short(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> str:
+    """The verdict on one phone screen; the rest is in `details`."""
+    if verdict["failed"]:
+        return stopped(ctx, verdict)
+    outcomes = rule_outcomes(profile, ctx.programme)
+    lines = [ctx.t(f"eligibility.verdict.head.{'passed' if verdict['eligible'] else 'unknown'}")]
+    unknown = [rule for rule in _shown(ctx, verdict) if outcomes[rule] is None]
+    if unknown:
+        lines.append(ctx.t("eligibility.short.unknown", topics=_topics(ctx, unknown)))
+    if verdict["track"]:
+        lines.append(ctx.t("eligibility.short.track", track=_track(ctx, verdict["track"])))
+    elif verdict["recommended_track"]:
+        tracks = "、".join(_track(ctx, t) for t in verdict["tracks_allowed"])
+        recommended = _track(ctx, verdict["recommended_track"])
+        lines.append(ctx.t("eligibility.short.tracks_open", tracks=tracks, recommended=recommended))
+    size_name = ctx.t(f"eligibility.short.sizes.{verdict['company_size'] or 'unknown'}")
+    lines.append(ctx.t("eligibility.short.size", size=size_name))
+    priority = {True: "yes", False: "no", None: "unknown"}[verdict["priority"]]
+    lines.append(ctx.t(f"eligibility.short.priority.{priority}"))
+    if "E2" in verdict["review"]:
+        lines.append(ctx.t("eligibility.short.review"))
+    if verdict["warnings"]:
+        names = "、".join(ctx.t(f"eligibility.topics.{rule}") for rule in verdict["warnings"])
+        lines.append(ctx.t("eligibility.short.warnings", topics=names))
+    lines.append(ctx.t("eligibility.short.precheck"))
+    return "\n".join(lines)
+
+
 def rules(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> str:
     outcomes = rule_outcomes(profile, ctx.programme)
     chosen = verdict["track"]
     tracks = [t for t in TRACK_RULES if t in ctx.programme.tracks]
-    if chosen:
-        shown = sorted((*COMMON_RULES, *TRACK_RULES[chosen]), key=rule_order)
-    else:
-        shown = [
-            r for r in ELIGIBILITY_RULES if r in COMMON_RULES or any(r in TRACK_RULES[t] for t in tracks)
-        ]
+    shown = _shown(ctx, verdict)
     head = "passed" if verdict["eligible"] else "unknown"
-    lines = [ctx.t(f"eligibility.verdict.head.{head}")]
+    lines = [ctx.t("eligibility.verdict.details_head"), ctx.t(f"eligibility.verdict.head.{head}")]
     lines += [_line(ctx, rule, outcomes[rule]) for rule in shown]
     if any(outcomes[rule] is None for rule in shown):
         lines.append(ctx.t("eligibility.verdict.unknown_note"))
@@ -61,7 +105,7 @@ def rules(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> str
     else:
         for track in (t for t in tracks if t not in verdict["tracks_allowed"]):
             failed = [r for r in TRACK_RULES[track] if outcomes[r] is False]
-            lines.append(ctx.t("eligibility.track.closed", track=_track(ctx, track), rules="・".join(failed)))
+            lines.append(ctx.t("eligibility.track.closed", track=_track(ctx, track), rules=_topics(ctx, failed)))
         if verdict["recommended_track"]:
             allowed = [_track(ctx, t) for t in verdict["tracks_allowed"]]
             recommended = _track(ctx, verdict["recommended_track"])
@@ -104,7 +148,7 @@ def size(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> str:
     )
     if verdict["priority"] is None:
         missing = [rule for rule in ("P1", "P2") if verdict[rule.lower()] is None]
-        lines.append(ctx.t("eligibility.priority.unknown", rules="・".join(missing)))
+        lines.append(ctx.t("eligibility.priority.unknown", rules=_topics(ctx, missing)))
     elif verdict["priority"]:
         lines.append(ctx.t("eligibility.priority.yes"))
     else:
@@ -122,8 +166,13 @@ def warnings(ctx: Context, verdict: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def render(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> list[str]:
-    """The messages that tell the verdict (one when a rule failed, three otherwise)."""
+def details(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> list[str]:
+    """The whole verdict, asked for after the short one (one message when a rule failed, three otherwise)."""
     if verdict["failed"]:
         return [stopped(ctx, verdict)]
     return [rules(ctx, verdict, profile), size(ctx, verdict, profile), warnings(ctx, verdict)]
+
+
+def render(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> list[str]:
+    """The message that tells the verdict: the short one (details on request)."""
+    return [short(ctx, verdict, profile)]
