@@ -20,7 +20,7 @@ from conversations.context import Context, Services
 from conversations.events import Inbound, Outbound, Reply
 from conversations.flow import Invalid, read_choice
 from conversations.i18n import LANGUAGES, detect_language, normalise_language
-from storage import deliveries, message_log
+from storage import applications, deliveries, message_log
 from storage import dialog as store
 
 log = logging.getLogger(__name__)
@@ -197,9 +197,17 @@ class Dialog:
             ctx.go("language", remember=False)
         elif first:
             ctx.go("menu", remember=False)
+        elif self._has_draft(ctx):
+            ctx.go("application", remember=False)  # it says "welcome back" and asks its open question
         else:
             ctx.say("core.welcome_back")
             ctx.ask_again()
+
+    def _has_draft(self, ctx: Context) -> bool:
+        """A returning user at the menu with an application in progress resumes it, not the menu."""
+        if ctx.state.flow != "menu" or not self.services.registry.has_flow("application"):
+            return False
+        return applications.draft_for_user(ctx.conn, ctx.user.id, ctx.programme.id) is not None
 
     def _apology(self, key: UserKey) -> Reply:
         """Something broke: nothing was saved; say so and ask the same question again."""

@@ -88,8 +88,12 @@ def test_dates_and_amounts_are_written_as_people_read_them():
     day = datetime(2026, 1, 30, 23, 59, tzinfo=UTC)
     assert format_date(day, "ja") == "2026年1月30日（金）"
     assert format_date(day, "zh") == "2026年1月30日（周五）"
-    assert format_yen(300_000_000, "ja") == "300,000,000円"
-    assert format_yen(300_000_000, "zh") == "300,000,000日元"
+    assert format_yen(300_000_000, "ja") == "3億円"
+    assert format_yen(50_000_000, "ja") == "5,000万円"
+    assert format_yen(120_000_000, "ja") == "1億2,000万円"
+    assert format_yen(1_234_567, "ja") == "1,234,567円"  # not a round number of 万: the digits
+    assert format_yen(300_000_000, "zh") == "3亿日元"
+    assert format_yen(50_000_000, "zh") == "5000万日元"
     assert format_yuan(1280, "zh") == "1,280元"
 
 

@@ -105,7 +105,9 @@ def rules(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> str
     else:
         for track in (t for t in tracks if t not in verdict["tracks_allowed"]):
             failed = [r for r in TRACK_RULES[track] if outcomes[r] is False]
-            lines.append(ctx.t("eligibility.track.closed", track=_track(ctx, track), rules=_topics(ctx, failed)))
+            lines.append(
+                ctx.t("eligibility.track.closed", track=_track(ctx, track), rules=_topics(ctx, failed))
+            )
         if verdict["recommended_track"]:
             allowed = [_track(ctx, t) for t in verdict["tracks_allowed"]]
             recommended = _track(ctx, verdict["recommended_track"])
