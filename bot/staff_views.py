@@ -17,7 +17,7 @@ from conversations.i18n import Texts, format_datetime
 from conversations.programme import Programme
 from conversations.staff.export import zone_label
 from conversations.staff.review import size_of
-from conversations.vocab import EMAIL
+from conversations.vocab import COMMITMENTS, EMAIL
 from storage.applications import ApplicationRow
 from storage.staff import Listed
 
@@ -126,6 +126,8 @@ class Views:
             lines.append(f"【{self.t(f'application.sections.{section}')}】")
             for name in (n for n in names if SECTION[n] == section):
                 label = self.t(f"application.fields.{name}")
+                if name in COMMITMENTS:  # staff read the rule's id beside its label (docs/glossary.md)
+                    label = f"{COMMITMENTS[name]} {label}"
                 lines.append(f"  {label}：{display(self.texts, self.lang, name, data.get(name))}")
         lines += self._reports(row.meta)
         lines.append(f"【{self.t('export.card.history')}】")

@@ -62,7 +62,7 @@ def test_the_filled_form_holds_every_answer_with_both_labels(app):
     assert rows["メーカー名"][1] == "株式会社さくら製茶"
     assert rows["応募企業がメーカーか"][1] == "いいえ / 否"
     assert rows["商品資料"][1] == "https://example.jp/a.pdf\nphoto.jpg"
-    assert rows["E14 ジェトロの最終判断への同意"] == ("E14 同意由 JETRO 最终决定", "はい / 是", "@")
+    assert rows["ジェトロの最終判断への同意"] == ("同意由 JETRO 最终决定", "はい / 是", "@")
     assert rows["ウェブサイト"][1] is None
     assert "中国での流通経路" not in rows  # a group-buying field, not this track's
     assert application_of(app, user_id).reference == "JM25-0001"

@@ -38,18 +38,40 @@ def _fits(text: str) -> None:
         (
             "こんにちは",
             {},
-            ["応募条件をすべて満たしています", "・参加コース：KOL・KOCアフィリエイト", "・メーカーの企業規模：中小企業",
-             "・優先枠：対象です", "・ご注意：代理店の了承、サンプル代などのご負担", "ジェトロが最終的に判断します"],
-            ["【事前確認の詳しい結果】", "○ 応募者が日本法人", "・卸売業：資本金 1億円以下、または従業員 100人以下なら中小企業",
-             "【優先枠】優先対象です", "【ご注意】"],
+            [
+                "応募条件をすべて満たしています",
+                "・参加コース：KOL・KOCアフィリエイト",
+                "・メーカーの企業規模：中小企業",
+                "・優先枠：対象です",
+                "・ご注意：代理店の了承、サンプル代などのご負担",
+                "ジェトロが最終的に判断します",
+            ],
+            [
+                "【事前確認の詳しい結果】",
+                "○ 応募者が日本法人",
+                "・卸売業：資本金 1億円以下、または従業員 100人以下なら中小企業",
+                "【優先枠】優先対象です",
+                "【ご注意】",
+            ],
         ),
         (
             "你好",
             {"capital_jpy": 200_000_000, "employees": 2001, "china_trademark": "none"},
-            ["已满足全部报名条件", "• 推广方式：KOL/KOC 带货推广", "• 生产企业规模：大企业（或视同大企业）",
-             "• 优先对象：否（不影响报名）", "• 注意事项：中国商标、代理商的同意", "由 JETRO 最终决定"],
-            ["【预审详细结果】", "✓ 报名企业为日本法人", "• 不属于中小企业、且员工 2,000人以下的为中坚企业",
-             "【优先对象】不属于优先对象（生产企业为大企业（或视同大企业））", "【注意事项】"],
+            [
+                "已满足全部报名条件",
+                "• 推广方式：KOL/KOC 带货推广",
+                "• 生产企业规模：大企业（或视同大企业）",
+                "• 优先对象：否（不影响报名）",
+                "• 注意事项：中国商标、代理商的同意",
+                "由 JETRO 最终决定",
+            ],
+            [
+                "【预审详细结果】",
+                "✓ 报名企业为日本法人",
+                "• 不属于中小企业、且员工 2,000人以下的为中坚企业",
+                "【优先对象】不属于优先对象（生产企业为大企业（或视同大企业））",
+                "【注意事项】",
+            ],
         ),
     ],
 )
@@ -84,7 +106,9 @@ def test_an_unknown_verdict_names_what_is_missing_in_words_on_one_screen(app):
     chat = CoreChat(app)
     chat.send("こんにちは")
     unknown = ("samples_ok", "shares_sales_data", "no_ip_infringement", "agrees_to_publication")
-    seed(app, chat, {**{k: v for k, v in SMALL_MAKER.items() if k not in unknown}, "product_category": "other"})
+    seed(
+        app, chat, {**{k: v for k, v in SMALL_MAKER.items() if k not in unknown}, "product_category": "other"}
+    )
     chat.send("/check")
     chat.send("1")  # keep the earlier answers: only the four left are asked
     for _ in unknown[1:]:
@@ -142,7 +166,11 @@ def test_apply_from_the_verdict_opens_the_application(app):
 @pytest.mark.parametrize(
     ("start", "resumed", "question"),
     [
-        ("こんにちは", "おかえりなさい。保存されている入力内容の続きから再開します", "法人番号（13桁）を入力してください"),
+        (
+            "こんにちは",
+            "おかえりなさい。保存されている入力内容の続きから再開します",
+            "法人番号（13桁）を入力してください",
+        ),
         ("你好", "欢迎回来，将从已保存的内容继续填写", "请输入贵公司的日本法人编号"),
     ],
 )
@@ -151,7 +179,10 @@ def test_welcome_back_resumes_the_draft_at_its_question_not_the_menu(app, start,
     chat.send(start)
     seed(app, chat, SMALL_MAKER | {"eligibility_verdict": {"eligible": True}})
     name = "株式会社さくら食品" if start == "こんにちは" else "樱花食品株式会社"
-    play(chat, f"> /apply\n> {name}\n> {'スキップ' if start == 'こんにちは' else '跳过'}\n< {question}\n> /cancel")
+    play(
+        chat,
+        f"> /apply\n> {name}\n> {'スキップ' if start == 'こんにちは' else '跳过'}\n< {question}\n> /cancel",
+    )
     greeting = app.dialog.greet(chat.key)  # the company comes back another day
     text = "\n".join(render(message) for message in greeting.messages)
     assert resumed in text and question in text, text
@@ -171,8 +202,16 @@ def test_welcome_back_without_a_draft_is_the_question_the_user_was_on(app):
 @pytest.mark.parametrize(
     ("start", "message", "answers"),
     [
-        ("こんにちは", "参加費はかかりますか？それと締切はいつですか？", ["参加費は無料です", "応募の締切は2026年1月30日（金）"]),
-        ("你好", "参加要收费吗？报名截止日期是哪天？", ["参加本项目免费", "报名截止日期为2026年1月30日（周五）"]),
+        (
+            "こんにちは",
+            "参加費はかかりますか？それと締切はいつですか？",
+            ["参加費は無料です", "応募の締切は2026年1月30日（金）"],
+        ),
+        (
+            "你好",
+            "参加要收费吗？报名截止日期是哪天？",
+            ["参加本项目免费", "报名截止日期为2026年1月30日（周五）"],
+        ),
     ],
 )
 def test_two_questions_in_one_message_get_both_answers(app, start, message, answers):

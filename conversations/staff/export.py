@@ -127,8 +127,9 @@ class Export:
         return [self.title(column.name, zone) for column in COLUMNS]
 
     def title(self, name: str, zone: str = "") -> str:
-        if name in KIND:
-            return self.t(f"application.fields.{name}")
+        if name in KIND:  # a commitment with its rule's id: staff keep them (docs/glossary.md)
+            rule = f"{COMMITMENTS[name]} " if name in COMMITMENTS else ""
+            return rule + self.t(f"application.fields.{name}")
         return self.t(f"export.columns.{name}", zone=zone)
 
     def row(self, item: Listed) -> list[Any]:
