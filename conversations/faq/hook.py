@@ -96,7 +96,7 @@ def question_hook(ctx: Context, inbound: Inbound) -> bool:
     at_menu = ctx.state.flow == "menu" or fresh_language
     if unsure or at_menu:
         if _reads(ctx, text) is Reads.OPTION and not asks(text) and signal is not Signal.STRONG:
-            return False  # 「応募したいです」 chooses; 「応募はいつまでできますか？」「报名截止日期是哪天？」 ask
+            return False  # 「応募したいです」 chooses; 「応募はいつまでですか？」「报名截止日期是哪天？」 ask
         if not (unsure or signal is not Signal.NONE or default_index().match(text).confident):
             return False
     elif not _mid_form(ctx, text, signal):
