@@ -125,7 +125,7 @@ def test_bad_values_are_refused_with_the_reason_in_chinese(app):
         < 无法识别该金额
         < 请输入生产商的注册资本（日元）
         > 3亿日元
-        < 常雇员工人数
+        < 的员工人数（不含
         > 很多人
         < 无法识别该人数
         > 120名

@@ -159,7 +159,7 @@ def test_complete_application_in_chinese_asking_everything_itself(app):
         > 1
         < 请输入生产商的注册资本（日元）
         > 5000万日元
-        < 请输入生产商的常雇员工人数
+        < 请输入生产企业的员工人数
         > 80人
         < 生产商是否由员工超过2,000人的大企业
         > 否
@@ -234,7 +234,7 @@ def test_complete_application_in_chinese_asking_everything_itself(app):
         < 电话：138-1234-5678
         < 生产商名称：株式会社さくら製茶
         < 注册资本：50,000,000日元
-        < 常雇员工人数：80人
+        < 的员工人数（不含：80人
         < 在中国的零售价：88.50元
         < 中国商标情况：未注册也未申请
         < 参加项目：团购小程序（快团团）

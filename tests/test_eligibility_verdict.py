@@ -43,34 +43,39 @@ SMALL_MAKER = {
 @pytest.mark.parametrize(
     ("start", "changes", "expected"),
     [
-        ("こんにちは", {}, ["中小企業です", "SME-2（卸売業）：資本金 100,000,000円以下", "優先対象です"]),
+        ("こんにちは", {}, ["中小企業です", "・卸売業：資本金 1億円以下", "優先対象です"]),
         (
             "こんにちは",
             {"capital_jpy": 200_000_000, "employees": 2000},
-            ["中堅企業です", "SME-2（卸売業）", "MID-1：中小企業に当たらず、従業員 2,000人以下なら中堅企業"],
+            ["中堅企業です", "・卸売業：", "・中小企業に当たらず、従業員 2,000人以下なら中堅企業"],
         ),
         (
             "こんにちは",
             {"capital_jpy": 200_000_000, "employees": 2001},
-            ["大企業（扱い）です", "MID-1", "優先対象にはなりません（P1：メーカーが大企業（扱い））"],
+            ["大企業（扱い）です", "超えれば大企業", "優先対象にはなりません（メーカーが大企業（扱い））"],
         ),
         (
             "你好",
             {"capital_jpy": 200_000_000, "wholly_owned_by_large_company": True},
-            ["大企业（或视同大企业）", "MID-2：被员工 2,001人以上的法人", "不属于优先对象（P1："],
+            ["大企业（或视同大企业）", "• 被员工 2,001人以上的法人", "不属于优先对象（生产企业为大企业"],
         ),
-        ("こんにちは", {"wholly_owned_by_large_company": True}, ["要確認です", "MID-2", "P1 が判断できない"]),
-        ("你好", {"wholly_owned_by_large_company": True}, ["需要确认", "MID-2：", "由于 P1 尚无法判断"]),
-        ("こんにちは", {"product_category": "other"}, ["？ E2", "ジェトロが判断します（E2）"]),
-        ("你好", {"product_category": "other"}, ["？ E2", "由 JETRO 判断（E2）"]),
+        (
+            "こんにちは",
+            {"wholly_owned_by_large_company": True},
+            ["要確認です", "大企業の100%子会社に当たるため", "メーカーの企業規模がわからないため"],
+        ),
+        ("你好", {"wholly_owned_by_large_company": True}, ["需要确认", "• 被员工", "由于“生产企业规模”尚无法判断"]),
+        ("こんにちは", {"product_category": "other"}, ["？ 食品・酒類", "ジェトロが判断します。"]),
+        ("你好", {"product_category": "other"}, ["？ 属于食品、酒类", "由 JETRO 判断。"]),
     ],
 )
 def test_the_verdict_tells_the_size_line_and_priority_in_plain_words(app, start, changes, expected):
     chat = CoreChat(app)
     chat.send(start)
     seed(app, chat, {**SMALL_MAKER, **changes})
-    script = ["> /check", "> 1"] + [f"< {text}" for text in expected]
-    script += ["< E14", "<! 応募される会社は", "<! 报名企业属于"]
+    details = "詳しく見る" if start == "こんにちは" else "查看详细结果"
+    script = ["> /check", "> 1", f"> {details}"] + [f"< {text}" for text in expected]
+    script += ["<! E14", "<! SME-", "<! MID-", "<! P1", "<! 応募される会社は", "<! 报名企业属于"]
     play(chat, "\n".join(script))
 
 
@@ -99,7 +104,7 @@ def test_answers_carry_over_and_no_question_is_asked_twice(app):
         > いいえ
         > 登録済み
         < ご回答の範囲では、応募条件をすべて満たしています
-        < 【メーカーの企業規模】ご回答からは判断できません
+        < ・メーカーの企業規模：まだわかりません
         > /check
         < 以前にお答えいただいた内容が保存されています
         > 以前の回答を使い、まだの質問だけ答える
@@ -110,7 +115,7 @@ def test_answers_carry_over_and_no_question_is_asked_twice(app):
         > 4000万円
         <! 常時使用する従業員数
         <! 100%を保有されていますか
-        < 【メーカーの企業規模】中小企業です
+        < ・メーカーの企業規模：中小企業
         <! 商標登録されていますか
         > /check
         < 以前にお答えいただいた内容が保存されています
@@ -154,7 +159,7 @@ def test_the_check_leads_into_the_application_when_it_came_from_there(app):
         > はい
         > はい
         {YES_TO_E6_E14}
-        > 製造業・その他
+        > 製造業その他
         > 1億円
         > いいえ
         > いいえ
@@ -176,9 +181,12 @@ def test_an_ineligible_company_coming_from_the_application_is_shown_the_menu(app
         > こんにちは
         > 応募する
         > そのほか
-        < × E1
-        < ご用件をお選びください
+        < × 応募者が日本法人
+        < 1. 確認をやり直す
+        < 2. メニューに戻る
         <! スキップ
+        > メニューに戻る
+        < ご用件をお選びください
     """,
     )
     with app.engine.connect() as conn:

@@ -30,13 +30,14 @@ def test_chinese_group_buying_pre_check_by_buttons(app, fake, served):
         answer = chat.tap("yes")
     assert "生产企业所属的行业" in answer
     chat.tap("retail")
-    assert "已记录：注册资本 50,000,000日元（5000万日元）" in chat.send("5000万日元")
+    assert "已记录：注册资本 5000万日元" in chat.send("5000万日元")
     chat.tap("no")  # not wholly owned by a large company
     chat.tap("no")  # no other China promotion this year
     verdict = chat.tap("registered")
     assert "【预审结果】根据您的回答，已满足全部报名条件。" in verdict
-    assert "✓ E5 【团购小程序】" in verdict
-    assert "E3" not in verdict
+    assert "• 推广方式：团购小程序（快团团）" in verdict and "E5" not in verdict
+    details = chat.tap("details")
+    assert "✓ 【团购小程序】" in details and "【KOL/KOC 带货推广】" not in details
 
 
 def test_japanese_pre_check_by_text(app, fake, served):
@@ -47,9 +48,9 @@ def test_japanese_pre_check_by_text(app, fake, served):
         > こんにちは
         > 1
         < 応募資格の事前確認を始めます
-        < 応募される会社は、次のどれに当たりますか？（E1）
+        < 応募される会社は、次のどれに当たりますか？
         > 日本法人です
-        < どちらのプログラム
+        < どちらの参加コース
         > アフィリエイトのほうで
         < 商品のカテゴリー
         > 化粧品です
@@ -60,27 +61,30 @@ def test_japanese_pre_check_by_text(app, fake, served):
         < ほかにも販売しているプラットフォームがあれば
         < （ここまでのご回答：RED（小红书）、Douyin（抖音））
         > 以上です
-        < 御社の店舗ですか、それともパートナー企業の店舗ですか
+        < 貴社の店舗ですか、それともパートナー企業の店舗ですか
         > パートナーの店舗です
         < 直送型の越境EC
         > いいえ
         < サンプル（10個前後）
         {yes_to_e6_e14}
         < 続いて、商品のメーカーについて伺います
-        > 製造業・その他
+        > 製造業その他
         < メーカーの資本金
         > たくさん
         < 「たくさん」は金額として読み取れませんでした
         > 5億円
-        < 資本金は 500,000,000円（5億円） として承りました
+        < 資本金は 5億円 として承りました
         > 120人
         < 従業員数は 120人 として承りました
         > いいえ
         > はい
-        > 登録も申請もしていない
+        > 登録も出願もしていない
         < 【事前確認の結果】ご回答の範囲では、応募条件をすべて満たしています。
+        < ・メーカーの企業規模：中小企業
+        < ※ 事前確認です。参加の可否はジェトロが最終的に判断します。
+        > 詳しく見る
         < 【メーカーの企業規模】中小企業です
-        < ※ この結果はあくまで事前確認です。参加の可否は、ジェトロが最終的に判断します（E14）。
+        < ※ この結果はあくまで事前確認です。参加の可否は、ジェトロが最終的に判断します。
     """,
     )
 
