@@ -115,7 +115,7 @@ def test_bad_values_are_refused_with_the_reason_in_chinese(app):
         < 如联系人有微信号
         > 跳过
         > 否
-        < 请输入该商品生产商的公司名称
+        < 请输入该商品生产企业的公司名称
         > 跳过
         < 此项为必填项，不能跳过
         > 株式会社さくら製茶
@@ -123,7 +123,7 @@ def test_bad_values_are_refused_with_the_reason_in_chinese(app):
         < 注册资本（日元）
         > 很多
         < 无法识别该金额
-        < 请输入生产商的注册资本（日元）
+        < 请输入生产企业的注册资本（日元）
         > 3亿日元
         < 的员工人数（不含
         > 很多人
@@ -147,7 +147,7 @@ def test_bad_values_are_refused_with_the_reason_in_chinese(app):
         > 1
         < 如有中国商标的注册号或申请号
         > 跳过
-        < 请选择参加的项目
+        < 请选择推广方式
         > 1
         < 请用序号回答销售该商品的电商店铺所在平台
         > 4
@@ -168,7 +168,7 @@ def test_bad_values_are_refused_with_the_reason_in_chinese(app):
         > 完成
         < 样品数量
         > 11
-        < 样品数量请填写 1～10 个（E6）
+        < 样品数量请填写 1～10 个。
         > 很多
         < 样品数量请输入 1～10 的数字
         > 五个
@@ -177,16 +177,17 @@ def test_bad_values_are_refused_with_the_reason_in_chinese(app):
     )
 
 
-def test_a_rule_not_met_is_explained_with_its_id_and_asked_again(app):
+def test_a_rule_not_met_is_explained_in_words_and_asked_again(app):
     without_precheck(app)
     seed(app, lang="ja")
     play(
         CoreChat(app),
         """
         > /apply
-        < 応募される会社の種別をお選びください（E1）
+        < 応募される会社の種別をお選びください。
         > そのほか
-        < このご回答では応募条件 E1（応募者が日本法人、または日本法人の中国現地法人であること）を満たさない
+        < このご回答では応募条件（応募者が日本法人、または日本法人の中国現地法人であること）を満たさない
+        <! E1
         < 応募される会社の種別をお選びください
         > 日本法人
         < 会社名（日本語の正式名称）
@@ -202,10 +203,11 @@ def test_a_rule_not_met_is_explained_with_its_id_and_asked_again(app):
         chat,
         """
         > /apply
-        < 【E8】消費者の注文から 7 日以内に出荷できること。同意いただけますか？
+        < 【応募条件】消費者の注文から 7 日以内に出荷できること。同意いただけますか？
         > いいえ
-        < 応募条件 E8（消費者の注文から 7 日以内に出荷できること）を満たさないため
-        < 【E8】
+        < 応募条件（消費者の注文から 7 日以内に出荷できること）を満たさないため
+        < 【応募条件】消費者の注文から
+        <! E8
         > はい
         < 入力内容をご確認ください
     """,
@@ -263,9 +265,9 @@ def test_edit_from_the_summary_returns_to_the_summary(app):
         < 入力内容をご確認ください
         > 修正する
         > 26
-        < 参加するコースをお選びください
+        < 参加コースをお選びください
         > 共同購入アプリ（快团团）
-        < この商品は中国で流通しており、中国国内から発送できますか？（E5）
+        < この商品は中国で流通しており、中国国内から発送できますか？
         > はい
         < 中国での流通経路を教えてください
         > 上海の輸入代理店を通じてスーパーで販売

@@ -93,7 +93,7 @@ def test_status_after_the_promotion_asks_for_the_sales_data_by_its_date(app, clo
         > /status
         < プロモーション終了
         < 提出が必要です：販売データ（EC店舗の PV・UU、商品ごとの購入者数・件数・金額）
-        < を 2026年3月13日（金） までにご提出ください（E9）
+        < を 2026年3月13日（金） までにご提出ください。
     """,
     )
     move(app, user_id, "data_submitted", "completed")

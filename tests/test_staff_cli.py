@@ -94,7 +94,7 @@ def test_show_every_field_history_and_deliveries(staff, three):
         "【履歴】",
         "【企業への通知】",
     ]
-    assert "  応募者の種別：日本法人" in card and "  資本金：300,000,000円" in card
+    assert "  応募者の種別：日本法人" in card and "  資本金：3億円" in card
     assert "  2026年1月10日（土） 09:00  提出済み → 審査中  setup" in card
     assert "【报名企业】" in staff("show", a.reference, "--lang", "zh").output
     missing = staff("show", "JM25-9999")
@@ -285,5 +285,5 @@ def test_list_prints_a_table_with_a_header_in_either_language(staff, three):
     assert ja[3].split()[:3] == [b.reference, "採択", "共同購入アプリ（快团团）"]
     assert ja[-1] == "応募 3 件"
     zh = staff("list", "--labels", "zh").output.splitlines()
-    assert zh[0].split()[:3] == ["受理编号", "状态", "参加项目"]
+    assert zh[0].split()[:3] == ["受理编号", "状态", "推广方式"]
     assert zh[4].split()[:2] == [c.reference, "推广已结束"]

@@ -90,9 +90,9 @@ SALES = """
     > /salesdata
     < 页面浏览量（PV
     > 12,000
-    < 独立访客数（UU）
+    < 独立访客数（UV）
     > 20000
-    < UU 超过了页面浏览量（12000）
+    < UV 超过了页面浏览量（12000）
     > 4000
     < “さくら緑茶”的购买人数
     > 31
@@ -132,7 +132,7 @@ def test_sales_data_validated_submitted_then_edited_until_staff_complete(app, cl
         < 现在修改已提交的销售数据
         < （您目前的回答：12000）
         > 12500
-        < UU
+        < UV
         > 4000
         < 购买人数
         > 28

@@ -115,7 +115,7 @@ def test_headers_in_the_chosen_language_and_labels_never_codes(staff, three, tmp
     assert len(set(header)) == len(header)  # every column once
     assert rows[passing.reference]["参加コース"].value == "KOL・KOCアフィリエイト"
     assert rows[passing.reference]["応募者の種別"].value == "日本法人"
-    assert rows[passing.reference]["EC 店舗のプラットフォーム"].value == "RED（小红书）、微信小店"
+    assert rows[passing.reference]["EC 店舗のプラットフォーム"].value == "RED（小红书）、微信小店（WeChatのEC）"
     assert rows[unknown.reference]["状況"].value == "提出済み"
     assert rows[unknown.reference]["応募の経路"].value == "コンソール"
     assert rows[unknown.reference]["言語"].value == "中文（简体）"
@@ -129,7 +129,7 @@ def test_headers_in_the_chosen_language_and_labels_never_codes(staff, three, tmp
     header, rows, _ = table(tmp_path / "zh.xlsx")
     assert header[:2] == ["受理编号", "状态"]
     assert "报名资格" in header and "优先名额" in header and "注册资本" in header
-    assert rows[passing.reference]["参加项目"].value == "KOL/KOC 带货推广"
+    assert rows[passing.reference]["推广方式"].value == "KOL/KOC 带货推广"
     assert rows[passing.reference]["报名资格"].value == "符合"
 
 
