@@ -239,7 +239,7 @@ def test_complete_application_in_chinese_asking_everything_itself(app):
         < 中国商标情况：未注册也未申请
         < 推广方式：团购小程序（快团团）
         < 商品资料：文件 1 份
-        < 报名条件 E6～E14：均已同意
+        < 报名条件确认：均已同意
         <! 电商店铺
         > 1
         < 提交后将无法再修改内容
