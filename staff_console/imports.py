@@ -189,7 +189,12 @@ def _received(form: Any, zone: str) -> datetime | str | None:
 
 
 async def _run(
-    request: Request, staff: Staff, files: list[tuple[str, bytes]], received: datetime | None, *, dry_run: bool
+    request: Request,
+    staff: Staff,
+    files: list[tuple[str, bytes]],
+    received: datetime | None,
+    *,
+    dry_run: bool,
 ) -> ReportView:
     from bot.form_import import import_forms
 
