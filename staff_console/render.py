@@ -78,6 +78,36 @@ class Words:
     def number(self, value: int | float) -> str:
         return format_number(value)
 
+    def actor(self, value: str | None) -> str:
+        """Who did something, as a staff member reads it: a console or CLI account by its name."""
+        kind, _, name = (value or "").partition(":")
+        if kind in ("console", "cli") and name:
+            return name
+        if value == "staff":
+            return self("console.app.actor.staff")
+        return value or ""
+
+    def audit_detail(self, key: str, value: Any) -> str:
+        """One detail of an audit row: its label, and its value as a label where it is a code."""
+        label = self.label("console.audit.details", key)
+        if key in ("before", "after"):
+            shown = self.status(value)
+        elif key == "role":
+            shown = self.label("console.roles", value)
+        elif key == "language":
+            shown = self.label("console.prefs.languages", value)
+        elif key == "timezone":
+            shown = self.label("console.zone", TIMEZONES.get(str(value), ""), str(value))
+        elif key in ("samples_due", "sales_data_due"):
+            shown = self.day_value(str(value))
+        elif isinstance(value, bool):
+            shown = self("console.yes" if value else "console.no")
+        elif isinstance(value, int):
+            shown = self.number(value)
+        else:
+            shown = str(value)
+        return f"{label}：{shown}"
+
     def day_value(self, value: date | datetime | str | None) -> str:
         """A date as a date field of the console's forms shows it (2026年3月1日), for `parse_day`."""
         if isinstance(value, str):
