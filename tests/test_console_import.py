@@ -260,6 +260,9 @@ def test_an_imported_applications_notices_are_undeliverable_with_its_email_besid
     http.post("/staff/import/run", data={"csrf": csrf_of(checked), "token": token})
     page = http.get("/staff/applications/JM25-0001")
     assert "メール（応募用紙）" in page.text and "メールで届いた応募用紙：JM25-0001.xlsx" in page.text
+    preview = http.get("/staff/applications/JM25-0001/move", params={"to": "under_review"})
+    assert "チャットのアカウントがありません" in preview.text
+    assert 'href="mailto:ichiro@ume-seika.example.jp"' in preview.text
     moved = http.post(
         "/staff/applications/JM25-0001/move", data={"to": "under_review", "csrf": csrf_of(page)}
     )
