@@ -355,3 +355,23 @@ def test_every_page_in_either_language_shows_labels_and_local_times_not_codes(
     audit = texts[-3]
     assert f"2026年1月10日（{'周六' if lang == 'zh' else '土'}） {hour}" in audit
     assert ("样品期限：2026年3月1日" if lang == "zh" else "サンプルの期日：2026年3月1日") in audit
+
+
+def test_every_page_reads_without_javascript(console, browser, backend):
+    url, made = console
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    try:
+        sign_in(page, url, "admin1")
+        expect(page.locator("svg.chart").first).to_be_visible()  # the charts are server-drawn SVG
+        expect(page.locator("form.prefs button")).to_be_visible()  # the script would hide it
+        page.goto(f"{url}/staff/applications?status=under_review")
+        expect(page.locator("table.list tbody tr")).to_have_count(2)
+        page.goto(f"{url}/staff/applications/{made['7101'].reference}")
+        expect(page.locator("ol.chat li.said").first).to_contain_text("你好")
+        page.goto(f"{url}/staff/enquiries")
+        expect(page.locator(f"#enquiry-{made['enquiry']}")).to_contain_text("样品可以寄到上海吗")
+        page.goto(f"{url}/staff/import")
+        expect(page.get_by_role("button", name="检查（暂不登记）")).to_be_visible()
+    finally:
+        context.close()
