@@ -58,7 +58,8 @@ def test_the_filled_form_holds_every_answer_with_both_labels(app):
     assert rows["常時使用する従業員数"][1] == 120
     assert rows["中国での小売価格"] == ("在中国的零售价", 88, '#,##0.00"元"')
     assert rows["参加コース"][1] == "KOL・KOCアフィリエイト / KOL/KOC 带货推广"
-    assert rows["EC 店舗のプラットフォーム"][1] == "RED（小红书）、微信小店（WeChatのEC） / 小红书（RED）、微信小店"
+    platforms = "RED（小红书）、微信小店（WeChatのEC） / 小红书（RED）、微信小店"
+    assert rows["EC 店舗のプラットフォーム"][1] == platforms
     assert rows["メーカー名"][1] == "株式会社さくら製茶"
     assert rows["応募企業がメーカーか"][1] == "いいえ / 否"
     assert rows["商品資料"][1] == "https://example.jp/a.pdf\nphoto.jpg"

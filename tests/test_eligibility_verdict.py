@@ -64,7 +64,11 @@ SMALL_MAKER = {
             {"wholly_owned_by_large_company": True},
             ["要確認です", "大企業の100%子会社に当たるため", "メーカーの企業規模がわからないため"],
         ),
-        ("你好", {"wholly_owned_by_large_company": True}, ["需要确认", "• 被员工", "由于“生产企业规模”尚无法判断"]),
+        (
+            "你好",
+            {"wholly_owned_by_large_company": True},
+            ["需要确认", "• 被员工", "由于“生产企业规模”尚无法判断"],
+        ),
         ("こんにちは", {"product_category": "other"}, ["？ 食品・酒類", "ジェトロが判断します。"]),
         ("你好", {"product_category": "other"}, ["？ 属于食品、酒类", "由 JETRO 判断。"]),
     ],

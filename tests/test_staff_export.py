@@ -115,7 +115,8 @@ def test_headers_in_the_chosen_language_and_labels_never_codes(staff, three, tmp
     assert len(set(header)) == len(header)  # every column once
     assert rows[passing.reference]["参加コース"].value == "KOL・KOCアフィリエイト"
     assert rows[passing.reference]["応募者の種別"].value == "日本法人"
-    assert rows[passing.reference]["EC 店舗のプラットフォーム"].value == "RED（小红书）、微信小店（WeChatのEC）"
+    platforms = rows[passing.reference]["EC 店舗のプラットフォーム"].value
+    assert platforms == "RED（小红书）、微信小店（WeChatのEC）"
     assert rows[unknown.reference]["状況"].value == "提出済み"
     assert rows[unknown.reference]["応募の経路"].value == "コンソール"
     assert rows[unknown.reference]["言語"].value == "中文（简体）"
