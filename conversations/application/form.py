@@ -11,9 +11,9 @@ from typing import Any
 
 from conversations.answers import askback
 from conversations.answers.choices import says_nothing
-from conversations.application import drafts, intake
+from conversations.application import check, drafts, intake
 from conversations.application.common import to_menu, zone
-from conversations.application.fields import BOOLEANS, FIELDS, NAMES, open_fields
+from conversations.application.fields import BOOLEANS, FIELDS, NAMES, offered_tracks, open_fields
 from conversations.application.submit import submit
 from conversations.application.summary import editable, render, shown
 from conversations.application.validators import clean
@@ -87,21 +87,48 @@ def on_enter(ctx: Context) -> str | None:
         ctx.say("application.eligibility_first")
         ctx.go("eligibility")
         return HANDLED
-    verdict = ctx.answers.get("eligibility_verdict")
-    if isinstance(verdict, dict) and verdict.get("eligible") is False:
+    # the stored verdict is not trusted: the answers are judged again as they stand now
+    verdict = check.verdict_of(ctx.answers, ctx.programme)
+    if verdict["eligible"] is False or not offered_tracks(ctx):
         _explain_verdict(ctx, verdict)
-        to_menu(ctx)
+        if ctx.services.registry.has_flow("eligibility"):
+            ctx.state.context["then"] = NAME  # change the one answer, then the verdict again
+            ctx.go("eligibility")
+        else:
+            to_menu(ctx)
         return HANDLED
+    ctx.answers["eligibility_verdict"] = verdict
     if drafts.start(ctx):
-        ctx.say("application.resume", remaining=len(open_fields(ctx.answers)))
+        ctx.say("application.resume", remaining=len(open_fields(ctx.answers, ctx.programme)))
     else:
         ctx.say("application.start", deadline=ctx.programme.dates.deadline, zone=zone(ctx))
     return None
 
 
-@targets("confirm", "edit")
-def _after_summary(_ctx: Context, choice: str) -> str:
-    return "confirm" if choice == "confirm" else "edit"
+@targets("confirm", "edit", "fix")
+def _after_summary(ctx: Context, choice: str) -> str:
+    if choice != "confirm":
+        return "edit"
+    return "confirm" if check.whole_check(ctx.answers, ctx.programme).ok else "fix"
+
+
+def fix_items(ctx: Context) -> list[check.Item]:
+    return list(check.whole_check(ctx.answers, ctx.programme).items)
+
+
+def _fix_vars(ctx: Context) -> dict[str, Any]:
+    lines = []
+    for item in fix_items(ctx):
+        label = ctx.t(f"application.fields.{item.field}")
+        condition = ctx.t(f"application.rules.{item.rule}") if item.rule else ""
+        lines.append(ctx.t(f"check.item.{item.reason}", label=label, condition=condition))
+    return {"items": "\n".join(lines)}
+
+
+def show_fix(ctx: Context) -> None:
+    """The whole check found something: list it, each item a button that goes to its question."""
+    ctx.move(NAME, "fix", remember=False)
+    ctx.ask_again()
 
 
 def _field_number(ctx: Context, text: str) -> str:
@@ -159,6 +186,16 @@ application = ApplicationForm(
             on_answer=_edit,
             next=_back_to_summary,
             question_vars=lambda ctx: {"count": len(editable(ctx.answers))},
+        ),
+        Step(
+            "fix",
+            "check.question",
+            options=lambda ctx: [item.field for item in fix_items(ctx)],
+            labels="application.fields",
+            field="",
+            on_answer=_edit,
+            next=_back_to_summary,
+            question_vars=_fix_vars,
         ),
         Step(
             "confirm",

@@ -1,6 +1,6 @@
 """A filled form's cells read into the application's answers, by the chat's own code path: the
 form's declared fields (fields.FIELDS: when each applies, its options, its parser, whether it is
-optional) and the rules a field's answer must meet (fields.RULES). What is wrong is a `Problem`
+optional) and the rules a field's answer must meet (the eligibility engine's judgement). What is wrong is a `Problem`
 naming the cell and the reason's text, as the chat would have said it.
 
 The .xlsx itself is read elsewhere (bot/form_reader.py): this module sees field names, cell
@@ -17,7 +17,8 @@ from datetime import date, datetime
 from typing import Any
 
 from conversations.answers.choices import code_for, option_numbers
-from conversations.application.fields import BOOLEANS, FIELDS, KIND, RULES, applies
+from conversations.application.fields import BOOLEANS, FIELDS, KIND, RULE_OF, applies
+from conversations.eligibility import rules as engine
 from conversations.application.materials import MAX_ITEMS
 from conversations.context import Context
 from conversations.flow import SKIP_WORDS, Invalid, Step
@@ -146,12 +147,14 @@ def read_answers(ctx: Context, cells: Mapping[str, SheetCell]) -> list[Problem]:
         except Invalid as bad:
             problems.append(Problem(ref, name, bad.key, bad.variables))
             continue
-        if name in RULES and not RULES[name][1](value):
-            rule = RULES[name][0]
-            condition = Text(f"application.rules.{rule}")
-            problems.append(
-                Problem(ref, name, "export.import.rule_not_met", {"rule": rule, "condition": condition})
-            )
+        if engine.judged(name, {**ctx.answers, name: value}, ctx.programme) is False:
+            if name in RULE_OF:
+                rule = RULE_OF[name]
+                condition = Text(f"application.rules.{rule}")
+                variables = {"rule": rule, "condition": condition}
+                problems.append(Problem(ref, name, "export.import.rule_not_met", variables))
+            else:
+                problems.append(Problem(ref, name, "check.track_not_open"))
             continue
         ctx.answers[name] = value
     return problems

@@ -139,3 +139,64 @@ def evaluate(profile: Mapping[str, Any], programme: Programme) -> dict[str, Any]
         "tracks_allowed": allowed,
         "recommended_track": recommended,
     }
+
+
+# -- what the form asks of the engine ----------------------------------------------------------
+# The profile key whose answer decides each rule: the one answer to change when the rule fails.
+DECIDING_KEY: dict[str, str] = {
+    "E1": "applicant_type",
+    "E2": "japanese_brand",
+    "E3": "ec_platforms",
+    "E4": "cross_border_direct",
+    "E5": "distributed_in_china",
+    **{rule: key for key, rule in COMMITMENTS.items()},
+}
+JUDGED_KEYS = frozenset(DECIDING_KEY.values())
+
+
+def safe_profile(answers: Mapping[str, Any], programme: Programme) -> dict[str, Any]:
+    """The profile keys of a conversation's answers; a value that breaks the contract is unknown."""
+    from conversations.eligibility.profile import PROFILE_KEYS, ProfileError
+
+    profile: dict[str, Any] = {}
+    for key in PROFILE_KEYS:
+        if answers.get(key) is None:
+            continue
+        try:
+            profile.update(validate_profile({key: answers[key]}, programme))
+        except ProfileError:
+            continue
+    return profile
+
+
+def rules_for(track: str | None) -> tuple[str, ...]:
+    """The rules that apply to a company on `track` (the common ones while no track is chosen)."""
+    return (*COMMON_RULES, *TRACK_RULES[track]) if track else COMMON_RULES
+
+
+def failing_keys(answers: Mapping[str, Any], programme: Programme) -> dict[str, str]:
+    """Answered keys whose rule fails where it applies: key -> rule id.
+
+    With a track chosen its own rules count too; without one, only the common rules (a track
+    whose rule fails is simply not offered, see `allowed_tracks`).
+    """
+    profile = safe_profile(answers, programme)
+    outcomes = rule_outcomes(profile, programme)
+    return {DECIDING_KEY[r]: r for r in rules_for(profile.get("track")) if outcomes[r] is False}
+
+
+def allowed_tracks(answers: Mapping[str, Any], programme: Programme) -> list[str]:
+    """The tracks the answers so far leave open (the chosen one left out of the judgement)."""
+    profile = safe_profile(answers, programme)
+    profile.pop("track", None)
+    return list(evaluate(profile, programme)["tracks_allowed"])
+
+
+def judged(key: str, answers: Mapping[str, Any], programme: Programme) -> bool | None:
+    """One answer's judgement: True (its rule holds or it decides none), False (its rule fails
+    where it applies), None (not answered)."""
+    if answers.get(key) is None:
+        return None
+    if key == "track":
+        return answers["track"] in allowed_tracks(answers, programme)
+    return key not in failing_keys(answers, programme)
