@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from conversations import vocab
-from conversations.application import parsers as read
 from conversations.application import consent
+from conversations.application import parsers as read
 from conversations.application import validators as check
 from conversations.application.intake import on_corporate_number
 from conversations.application.materials import on_materials

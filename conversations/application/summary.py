@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
 from datetime import datetime
+from typing import Any
 
 from conversations.application import consent
 from conversations.application.fields import COMMITMENTS, KIND, SECTION, applicable
