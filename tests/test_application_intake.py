@@ -209,6 +209,8 @@ def test_apply_runs_the_pre_check_first_then_continues_without_asking_twice(app)
 
 
 def test_a_failed_pre_check_is_explained_with_its_rule_ids(app):
+    """The stored verdict (E3 and E4) is not trusted: the answers are judged again (only E4 fails,
+    the company has a store), and the pre-check opens to change that answer."""
     verdict = {**VERDICT, "eligible": False, "failed": ["E3", "E4"], "company_size": None, "priority": None}
     app.registry.replace_flow(FakeEligibility({**PROFILE, "cross_border_direct": True}, verdict))
     seed(app, lang="zh")
@@ -221,10 +223,10 @@ def test_a_failed_pre_check_is_explained_with_its_rule_ids(app):
         < PRE-CHECK DONE
         > /apply
         < 根据预审结果，您目前不满足以下报名条件
-        < ・E3：在小红书、抖音或微信小店的电商店铺
         < ・E4：该商品不是通过直邮型跨境电商销售的商品
+        <! ・E3
         < 最终由日本贸易振兴机构（JETRO）决定（E14）
-        < 请选择您要办理的事项
+        < PRE-CHECK QUESTION
         <! 请输入公司名称
     """,
     )

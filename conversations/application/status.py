@@ -49,7 +49,7 @@ def describe(ctx: Context, row: ApplicationRow) -> str:
         return line
     variables = due_dates(ctx, row)
     if row.status == "draft":
-        variables["remaining"] = len(open_fields(ctx.answers))
+        variables["remaining"] = len(open_fields(ctx.answers, ctx.programme))
         variables["open"] = ctx.programme.intake_open(ctx.now)
     return line + "\n" + ctx.t(f"application.next.{row.status}", reference=row.reference or "", **variables)
 
