@@ -34,7 +34,6 @@ def submit(ctx: Context) -> None:
     ctx.answers["eligibility_verdict"] = judged.verdict
     if not judged.ok:
         log.info("submission held by the whole check", extra={"application_id": draft.id})
-        ctx.say("application.missing")
         from conversations.application.form import show_fix
 
         show_fix(ctx)
