@@ -21,6 +21,7 @@ from conversations.context import Context
 from conversations.events import Inbound, Option
 from conversations.flow import FINISH, HANDLED, Form, Invalid, Step, targets
 from storage.applications import submitted_for_user
+from storage.links import linked_applications
 
 NAME = "application"
 _DATA = frozenset(NAMES)
@@ -72,7 +73,9 @@ def _explain_verdict(ctx: Context, verdict: dict[str, Any]) -> None:
 
 def on_enter(ctx: Context) -> str | None:
     """Refuse what cannot be taken, run the pre-check first when it exists, then start or resume."""
-    first = submitted_for_user(ctx.conn, ctx.user.id, ctx.programme.id)
+    first = submitted_for_user(ctx.conn, ctx.user.id, ctx.programme.id) or next(
+        (row for row in linked_applications(ctx.conn, ctx.user.id) if row.programme == ctx.programme.id), None
+    )
     if first is not None:
         intake.tell_existing(ctx, first, same_user=True)
         to_menu(ctx)

@@ -15,6 +15,7 @@ from conversations.application.fields import open_fields
 from conversations.context import Context
 from conversations.registry import Registry
 from storage.applications import ApplicationRow, applications_for_user
+from storage.links import visible_to
 
 
 def due_dates(ctx: Context, row: ApplicationRow) -> dict[str, Any]:
@@ -55,7 +56,7 @@ def describe(ctx: Context, row: ApplicationRow) -> str:
 
 
 def status(ctx: Context, _args: str) -> None:
-    rows = applications_for_user(ctx.conn, ctx.user.id)
+    rows = visible_to(ctx.conn, ctx.user.id, applications_for_user(ctx.conn, ctx.user.id))  # never another's
     if not rows:
         ctx.say("core.status.none")
     for row in rows:
