@@ -17,12 +17,12 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from conversations import phase
 from conversations.application.common import to_menu, zone
 from conversations.context import Context
 from conversations.flow import HANDLED
-from storage.applications import ApplicationRow, first_for_company, places_taken
+from storage.applications import ApplicationRow, first_for_company
 from storage.enquiries import create_enquiry
-from storage.intake import intake_closed
 from storage.links import linked_users
 
 log = logging.getLogger(__name__)
@@ -35,18 +35,20 @@ class Refusal:
 
 
 def refusal(ctx: Context) -> Refusal | None:
-    """Why no application can be taken now, or None. At submission, call it under the intake lock."""
+    """Why no application can be taken now (from the programme's phase, conversations/phase.py),
+    or None. At submission, call it under the intake lock."""
     programme = ctx.programme
     dates = programme.dates
-    if ctx.now < dates.intake_opens:
+    now = phase.current(ctx)
+    if now.name == phase.BEFORE:
         return Refusal("application.intake.not_open", {"opens": dates.intake_opens, "zone": zone(ctx)})
-    if ctx.now > dates.deadline:
+    if now.intake_open:
+        return None
+    if now.reason == phase.DEADLINE:
         return Refusal("application.intake.deadline_passed", {"deadline": dates.deadline, "zone": zone(ctx)})
-    if intake_closed(ctx.conn, programme.id):
+    if now.reason == phase.BY_STAFF:
         return Refusal("application.intake.closed")
-    if places_taken(ctx.conn, programme.id) >= programme.capacity:
-        return Refusal("application.intake.full", {"capacity": programme.capacity})
-    return None
+    return Refusal("application.intake.full", {"capacity": programme.capacity})
 
 
 def say(ctx: Context, refused: Refusal) -> None:
