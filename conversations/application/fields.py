@@ -36,7 +36,8 @@ COMMITMENTS = vocab.COMMITMENTS
 RULE_OF: dict[str, str] = {key: rule for rule, key in engine.DECIDING_KEY.items()}
 JUDGED = frozenset(RULE_OF) | {"track"}
 
-KIND: dict[str, str] = {}  # text choice bool yen headcount cny platforms materials count
+KIND: dict[str, str] = {}  # text choice bool yen headcount cny platforms materials count consent
+OPTIONAL: set[str] = set()
 SECTION: dict[str, str] = {}
 WHEN: dict[str, Callable[[Answers], bool]] = {}
 
@@ -46,17 +47,37 @@ def applies(name: str, answers: Answers) -> bool:
     return when is None or when(answers)
 
 
+def shaped(name: str, value: Any) -> bool:
+    """The value has the shape its field's kind stores (a draft or a file may hold anything)."""
+    kind = KIND.get(name, "text")
+    if kind in ("text", "choice"):
+        return isinstance(value, str) and bool(value.strip())
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind in ("platforms", "materials"):
+        return isinstance(value, list) and (kind == "platforms" or bool(value))
+    if kind in ("yen", "headcount", "count", "cny"):
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    return True
+
+
 def answered(name: str, answers: Answers, programme: Programme | None = None) -> bool:
-    """An acceptable answer: given, and (with the programme) not failing the rule it decides."""
-    if name in JUDGED and programme is not None:
-        return engine.judged(name, answers, programme) is True
-    if name == "materials":
-        return bool(answers.get("materials"))
+    """An acceptable answer: given, of its kind's shape, a profile value the contract allows,
+    and (with the programme) not failing the rule it decides. An optional field skipped holds None."""
     if name in consent.KEYS:
         return consent.given(answers.get(name), programme)
-    if name in PROFILE_KEYS or name in JUDGED:
-        return answers.get(name) is not None
-    return name in answers  # an optional field skipped holds None
+    if name not in answers:
+        return False
+    value = answers[name]
+    if value is None:
+        return name in OPTIONAL
+    if not shaped(name, value):
+        return False
+    if programme is not None and name in PROFILE_KEYS and name not in engine.safe_profile(answers, programme):
+        return False
+    if name in JUDGED and programme is not None:
+        return engine.judged(name, answers, programme) is True
+    return True
 
 
 def is_open(name: str, answers: Answers, programme: Programme | None = None) -> bool:
@@ -102,6 +123,8 @@ def field(
     **kwargs: Any,
 ) -> Step:
     KIND[name], SECTION[name] = kind, section
+    if kwargs.get("optional"):
+        OPTIONAL.add(name)
     if when is not None:
         WHEN[name] = when
     if name in JUDGED and "on_answer" not in kwargs:
