@@ -108,11 +108,9 @@ def on_enter(ctx: Context) -> str | None:
     return None
 
 
-@targets("confirm", "edit", "fix")
-def _after_summary(ctx: Context, choice: str) -> str:
-    if choice != "confirm":
-        return "edit"
-    return "confirm" if check.whole_check(ctx.answers, ctx.programme).ok else "fix"
+@targets("confirm", "edit")
+def _after_summary(_ctx: Context, choice: str) -> str:
+    return "confirm" if choice == "confirm" else "edit"  # the whole check runs at submission
 
 
 def fix_items(ctx: Context) -> list[check.Item]:
@@ -155,7 +153,7 @@ def _back_to_summary(_ctx: Context, _value: Any) -> str:
     return "summary"
 
 
-@targets("summary", FINISH)
+@targets("summary", "fix", FINISH)
 def _after_confirm(_ctx: Context, _choice: str) -> str:
     return "summary"  # for the diagram: `_confirmed` submits, or returns to the summary
 
