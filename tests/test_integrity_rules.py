@@ -218,3 +218,13 @@ def test_offered_tracks_follow_the_engine(app):
         assert offered_tracks(ctx) == ("group_buying",)
         ctx.answers["ec_platforms"] = ["douyin"]
         assert offered_tracks(ctx) == ("kol_affiliate", "group_buying")
+
+
+def test_submission_re_judges_the_draft_and_stores_the_recomputed_verdict_zh(app):
+    """The pre-check left the size unknown; the form answered capital and staff: the stored verdict says it."""
+    stale = {**VERDICT, "company_size": None, "priority": None}
+    user_id = at_confirm(app, "u1", 15, eligibility_verdict=stale, capital_jpy=5_000_000_000, employees=3000)
+    seed(app, user="u1", lang="zh", flow="application", step="confirm")
+    play(CoreChat(app), "> 提交\n< JM25-0001")
+    verdict = application_of(app, user_id).meta["eligibility_verdict"]
+    assert (verdict["company_size"], verdict["p1"], verdict["priority"]) == ("large", False, False)
