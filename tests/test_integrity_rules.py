@@ -221,7 +221,7 @@ def test_offered_tracks_follow_the_engine(app):
 
 
 def test_submission_re_judges_the_draft_and_stores_the_recomputed_verdict_zh(app):
-    """The pre-check left the size unknown; the form answered capital and staff: the stored verdict says it."""
+    """The pre-check left the size unknown; the form answered capital and staff: the verdict says it."""
     stale = {**VERDICT, "company_size": None, "priority": None}
     user_id = at_confirm(app, "u1", 15, eligibility_verdict=stale, capital_jpy=5_000_000_000, employees=3000)
     seed(app, user="u1", lang="zh", flow="application", step="confirm")
