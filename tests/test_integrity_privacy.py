@@ -273,3 +273,22 @@ def test_staff_erase_leaves_no_personal_value_in_the_database_or_the_files(app, 
         assert [h.to_status for h in history(conn, row.id)] == ["draft", "submitted"]
     assert "佐藤次郎" in everything and application_of(app, keeper).data["contact_name"] == "佐藤次郎"
     assert staff("erase", "JM25-9999", "--yes").exit_code == 2
+
+
+def test_a_draft_without_consent_is_not_submitted_and_the_consent_is_one_tap_away_ja_zh(app):
+    """A draft from before the notice (no consent stored): the whole check lists it first."""
+    for user, lang, said in (
+        ("u1", "ja", ("提出する", "個人情報の取り扱いへの同意", "はい")),
+        ("u2", "zh", ("提交", "1", "同意")),
+    ):
+        user_id = at_confirm(app, user, 30 + len(user) + (lang == "zh"), privacy_consent=None)
+        seed(app, user=user, lang=lang, flow="application", step="confirm")
+        chat = CoreChat(app, user=user)
+        listed = chat.send(said[0])
+        assert ("個人情報の取り扱いへの同意：まだご回答いただいていません" in listed) or (
+            "同意个人信息的处理：尚未回答" in listed
+        ), listed
+        assert application_of(app, user_id).status == "draft"
+        assert "【" in chat.send(said[1])  # the notice, with its title
+        summary = chat.send(said[2])
+        assert "入力内容をご確認ください" in summary or "请确认您填写的内容" in summary, summary

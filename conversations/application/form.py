@@ -126,6 +126,13 @@ def _fix_vars(ctx: Context) -> dict[str, Any]:
     return {"items": "\n".join(lines)}
 
 
+def _fix(ctx: Context, name: str) -> str:
+    """The tapped item's question; with nothing left to fix (answered meanwhile), the summary."""
+    if name not in _DATA:
+        return "summary"
+    return _edit(ctx, name)
+
+
 def show_fix(ctx: Context) -> None:
     """The whole check found something: list it, each item a button that goes to its question."""
     ctx.move(NAME, "fix", remember=False)
@@ -194,7 +201,7 @@ application = ApplicationForm(
             options=lambda ctx: [item.field for item in fix_items(ctx)],
             labels="application.fields",
             field="",
-            on_answer=_edit,
+            on_answer=_fix,
             next=_back_to_summary,
             question_vars=_fix_vars,
         ),
