@@ -73,11 +73,14 @@ def answered(name: str, answers: Answers, programme: Programme | None = None) ->
         return name in OPTIONAL
     if not shaped(name, value):
         return False
-    if programme is not None and name in PROFILE_KEYS and name not in engine.safe_profile(answers, programme):
-        return False
-    if name in JUDGED and programme is not None:
-        return engine.judged(name, answers, programme) is True
-    return True
+    if programme is None or (name not in PROFILE_KEYS and name not in JUDGED):
+        return True
+    profile, failing, allowed = engine.judgement(answers, programme)
+    if name in PROFILE_KEYS and name not in profile:
+        return False  # a value the profile's contract does not allow
+    if name == "track":
+        return value in allowed
+    return name not in failing
 
 
 def is_open(name: str, answers: Answers, programme: Programme | None = None) -> bool:
