@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.programme import load_programme  # noqa: E402
-from conversations.application.check import whole_check  # noqa: E402
-from conversations.application.fields import open_fields  # noqa: E402
-from tests.application_kit import FIELDS, PROFILE, corporate_number  # noqa: E402
+from bot.programme import load_programme
+from conversations.application.check import whole_check
+from conversations.application.fields import open_fields
+from tests.application_kit import FIELDS, PROFILE, corporate_number
 
 
 def per_call(function, *args, repeat: int = 2000) -> float:
