@@ -373,7 +373,7 @@ def test_undecided_track_with_no_ec_store_goes_on_and_recommends_group_buying(ap
         < ・応募できる見込みの参加コース：共同購入アプリ（快团团）（おすすめ：共同購入アプリ（快团团））
         < ・メーカーの企業規模：中小企業
         > 1
-        < × 【KOL・KOCアフィリエイト】RED・Douyin
+        <! × 【KOL・KOCアフィリエイト】RED・Douyin
         < ○ 【共同購入アプリ】
         < 「KOL・KOCアフィリエイト」は、EC店舗での販売の条件を満たさないため対象外です
         < ご回答からは「共同購入アプリ（快团团）」に応募できる見込みです。

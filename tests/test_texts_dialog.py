@@ -141,7 +141,7 @@ def test_a_failed_check_is_short_and_offers_to_check_again(app):
         <! E1
         <! 查看详细结果
         > 重新预审
-        < 系统保存了您之前的回答
+        < 上次确认时，有回答不符合报名条件
         """,
     )
 

@@ -17,6 +17,7 @@ from conversations.eligibility.rules import (
     TRACK_RULES,
     rule_order,
     rule_outcomes,
+    track_status,
 )
 
 MARKS = {True: "passed", False: "failed", None: "unknown"}
@@ -51,13 +52,18 @@ def stopped(ctx: Context, verdict: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _shown(ctx: Context, verdict: dict[str, Any]) -> list[str]:
-    """The rules that apply: the common ones and the chosen track's (every offered track's if none)."""
+def _shown(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> list[str]:
+    """The rules that apply: the common ones and the chosen track's, else the open tracks' -- never
+    contradicting the head: "all met" lists only rules that hold; a track ruled out is named on a
+    line of its own."""
     chosen = verdict["track"]
     if chosen:
         return sorted((*COMMON_RULES, *TRACK_RULES[chosen]), key=rule_order)
-    tracks = [t for t in TRACK_RULES if t in ctx.programme.tracks]
-    return [r for r in ELIGIBILITY_RULES if r in COMMON_RULES or any(r in TRACK_RULES[t] for t in tracks)]
+    status = track_status(rule_outcomes(profile, ctx.programme), ctx.programme)
+    open_tracks = [t for t in verdict["tracks_allowed"] if status[t] or not verdict["eligible"]]
+    return [
+        r for r in ELIGIBILITY_RULES if r in COMMON_RULES or any(r in TRACK_RULES[t] for t in open_tracks)
+    ]
 
 
 def short(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> str:
@@ -66,7 +72,7 @@ def short(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> str
         return stopped(ctx, verdict)
     outcomes = rule_outcomes(profile, ctx.programme)
     lines = [ctx.t(f"eligibility.verdict.head.{'passed' if verdict['eligible'] else 'unknown'}")]
-    unknown = [rule for rule in _shown(ctx, verdict) if outcomes[rule] is None]
+    unknown = [rule for rule in _shown(ctx, verdict, profile) if outcomes[rule] is None]
     if unknown:
         lines.append(ctx.t("eligibility.short.unknown", topics=_topics(ctx, unknown)))
     if verdict["track"]:
@@ -89,10 +95,13 @@ def short(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> str
 
 
 def rules(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> str:
+    """Every rule the verdict rests on, never contradicting its head: "all met" lists only rules
+    that hold (the common ones and those of the tracks that hold); a track ruled out is named on a
+    line of its own, not listed with a cross under a head that says everything is met."""
     outcomes = rule_outcomes(profile, ctx.programme)
     chosen = verdict["track"]
     tracks = [t for t in TRACK_RULES if t in ctx.programme.tracks]
-    shown = _shown(ctx, verdict)
+    shown = _shown(ctx, verdict, profile)
     head = "passed" if verdict["eligible"] else "unknown"
     lines = [ctx.t("eligibility.verdict.details_head"), ctx.t(f"eligibility.verdict.head.{head}")]
     lines += [_line(ctx, rule, outcomes[rule]) for rule in shown]
