@@ -64,7 +64,7 @@ def test_a_track_the_pre_check_ruled_out_is_not_offered_and_a_failing_answer_is_
         > 88
         > 登録済み
         > スキップ
-        < 参加するコースをお選びください
+        < 参加コースをお選びください
         < 1. 共同購入アプリ（快团团）
         <! KOL・KOCアフィリエイト
         > KOL・KOCアフィリエイトでお願いします
@@ -87,7 +87,7 @@ def test_a_draft_on_a_ruled_out_track_is_listed_by_the_whole_check_and_fixed_in_
         """
         > 提交
         < 提交之前，我们再次检查了全部报名内容
-        < 参加项目：该回答不符合报名条件
+        < 推广方式：该回答不符合报名条件
         < 电商店铺所在平台：该回答不符合报名条件
         <! 受理编号
     """,
@@ -96,7 +96,7 @@ def test_a_draft_on_a_ruled_out_track_is_listed_by_the_whole_check_and_fixed_in_
     play(
         chat,
         """
-        > 参加项目
+        > 推广方式
         < 1. 团购小程序（快团团）
         <! 1. KOL
         > 团购
@@ -145,10 +145,12 @@ def test_the_verdict_never_says_all_met_beside_a_cross_ja(app):
         > 以前の回答を使います
         > まだ決めていない
         < 【事前確認の結果】ご回答の範囲では、応募条件をすべて満たしています。
-        < ○ E5
-        <! × E3
-        <! ？ E4
-        <! ？
+        <! まだ判断できない
+        > 詳しく見る
+        < ○ 【共同購入アプリ】
+        <! × 【KOL・KOCアフィリエイト】
+        <! ？ 【
+        <! E5
         < 「KOL・KOCアフィリエイト」は
         < おすすめは「共同購入アプリ（快团团）」
     """,
@@ -179,7 +181,7 @@ def test_after_a_failed_pre_check_one_answer_is_changed_and_the_verdict_follows_
         > /check
         < 前回の確認では、応募の条件を満たさない回答がありました
         < 1. 「直送型の越境ECでの販売」を変更する
-        < 2. 「応募するコース」を変更する
+        < 2. 「参加コース」を変更する
         < 3. 最初から答え直す
         <! 次の応募条件を満たしていないため
         > 直送型の越境ECでの販売
