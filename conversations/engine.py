@@ -267,4 +267,6 @@ class Dialog:
                 log.exception("apology failed")
             # Nothing can be read either (the database is down): the apology in both languages.
             texts = self.services.texts
-            return Reply(tuple(Outbound(texts.render(lang, "core.error.internal")) for lang in LANGUAGES), "ja")
+            return Reply(
+                tuple(Outbound(texts.render(lang, "core.error.internal")) for lang in LANGUAGES), "ja"
+            )

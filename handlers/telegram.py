@@ -52,6 +52,18 @@ def _has_update_id(data: object) -> bool:
     return isinstance(data, dict) and type(data.get("update_id")) is int
 
 
+def read_update(body: bytes, bot: Any) -> Update | None:
+    """A webhook body as an Update, or None for anything that is not one (answered 400, never 500).
+
+    JSON nested deeper than Python's recursion limit, numbers of 5,000 digits, wrong types inside:
+    all are "not an update"."""
+    try:
+        data = json.loads(body)
+        return Update.de_json(data, bot) if _has_update_id(data) else None
+    except Exception:  # whatever a client sends
+        return None
+
+
 class TelegramChannel:
     name = CHANNEL
 
@@ -111,18 +123,15 @@ class TelegramChannel:
         if not hmac.compare_digest(given, secret):
             log.warning("telegram webhook: request without the right secret refused")
             return Response(status_code=403)
-        if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        length = request.headers.get("content-length", "")
+        if length.isascii() and length.isdigit() and int(length) > MAX_BODY:
             return Response(status_code=413)
         body = b""
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_BODY:
                 return Response(status_code=413)
-        try:
-            data = json.loads(body)
-            update = Update.de_json(data, self.application.bot) if _has_update_id(data) else None
-        except Exception:  # whatever a client sends, never a 500
-            update = None
+        update = read_update(body, self.application.bot)
         if update is None:
             return JSONResponse({"error": "not a Telegram update"}, status_code=400)
         # Processed before answering: what is not answered is sent again and then seen as a repeat.
