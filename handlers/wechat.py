@@ -37,7 +37,7 @@ from handlers.wechat_out import WeChatOutbound, outbound
 from handlers.wechat_render import reply_parts
 from handlers.wechat_request import ReplayGuard, fresh, open_message, read_body, signed
 from handlers.wechat_xml import MalformedMessage, text_reply
-from storage import channel_users, storable
+from storage import channel_users, health, storable
 from storage.runner import StepRunner
 
 log = logging.getLogger(__name__)
@@ -150,7 +150,14 @@ class WeChatChannel:
         except (MalformedMessage, storable.NotStorable) as exc:
             log.info("malformed wechat body", extra={"reason": str(exc)[:80]})
             return _plain(400, "malformed message")
-        if not await self.runner.run(self.replays.admit, query, body):
+        try:
+            admitted = await self.runner.run(self.replays.admit, query, body)
+        except Exception as exc:  # the database cannot be written: nor can the step, which apologises
+            if not health.step_failed(exc):
+                log.exception("wechat replay check failed")
+                return _plain(503, "try again")
+            admitted = True
+        if not admitted:
             log.warning(
                 "wechat timestamp and nonce replayed with another body: refused", extra={"channel": CHANNEL}
             )

@@ -156,9 +156,10 @@ class Probe:
         if self.path is not None:
             return self._sqlite(now, result)
         with self.engine.connect() as conn:
-            ms = int(self.timeout * 1000)
-            conn.exec_driver_sql(f"SET LOCAL statement_timeout = {ms}")
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
+            if conn.dialect.name == "postgresql":
+                ms = int(self.timeout * 1000)
+                conn.exec_driver_sql(f"SET LOCAL statement_timeout = {ms}")
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
             conn.execute(
                 text(
