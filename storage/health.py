@@ -38,9 +38,9 @@ _failing: str | None = None  # the reason steps fail, while they do
 
 def _database_fault(error: BaseException) -> str | None:
     """A short reason when `error` is the database failing (not a bug in a step), else None."""
-    if isinstance(error, exc.IntegrityError | exc.DataError):
-        return None
-    if isinstance(error, exc.DBAPIError | sqlite3.Error | OSError):
+    # Operational: read-only, disk full, locked, I/O, connection lost; Internal: PostgreSQL's
+    # read-only transaction. A ProgrammingError or IntegrityError is a bug: it keeps its traceback.
+    if isinstance(error, exc.OperationalError | exc.InternalError | sqlite3.OperationalError):
         original = getattr(error, "orig", None) or error
         return f"{type(original).__name__}: {str(original).splitlines()[0][:160] if str(original) else ''}"
     return None
