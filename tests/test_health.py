@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import func, select, text
 
+from bot.config import Settings
 from storage.db import make_engine
 from storage.models import InboundKey, MessageLog, User
 from tests.wechat_support import make_app, openid, serve, wechat_settings
@@ -143,12 +144,14 @@ def test_on_a_read_only_database_every_user_gets_the_apology_logged_once_and_hea
 
 
 def test_sqlite_a_deleted_or_replaced_database_file_turns_healthz_503(
-    settings, clock, wechat_api, sqlite_template, tmp_path
+    clock, wechat_api, sqlite_template, tmp_path
 ):
     path = tmp_path / "own.db"
     shutil.copy(sqlite_template, path)
     url = f"sqlite:///{path}"
-    own = settings.model_copy(update={"database_url": url})
+    own = Settings(
+        database_url=url, programme="japan-mall-2025", files_dir=tmp_path / "files", _env_file=None
+    )
     engine = make_engine(url)
     try:
         app = make_app(wechat_settings(own, wechat_api), engine, clock)
