@@ -35,7 +35,7 @@ from handlers import wechat_inbound as inbound_
 from handlers.wechat_modes import CUSTOMER_SERVICE, PASSIVE, InFlight, ReplyModes
 from handlers.wechat_out import WeChatOutbound, outbound
 from handlers.wechat_render import reply_parts
-from handlers.wechat_request import ReplayGuard, fresh, open_message, read_body, signed
+from handlers.wechat_request import Replayed, ReplayGuard, fresh, open_message, read_body, signed
 from handlers.wechat_xml import MalformedMessage, text_reply
 from storage import channel_users, health, storable
 from storage.runner import StepRunner
@@ -150,43 +150,53 @@ class WeChatChannel:
         except (MalformedMessage, storable.NotStorable) as exc:
             log.info("malformed wechat body", extra={"reason": str(exc)[:80]})
             return _plain(400, "malformed message")
-        try:
-            admitted = await self.runner.run(self.replays.admit, query, body)
-        except Exception as exc:  # the database cannot be written: nor can the step, which apologises
-            if not health.step_failed(exc):
-                log.exception("wechat replay check failed")
-                return _plain(503, "try again")
-            admitted = True
-        if not admitted:
-            log.warning(
-                "wechat timestamp and nonce replayed with another body: refused", extra={"channel": CHANNEL}
-            )
-            return _plain(403, "replayed request")
+        seal = (query, body)
         try:
             if not encrypted and (CHANNEL, openid) in self.app.services.staff:
+                await self.runner.run(self._admit, seal)
                 log.warning("wechat staff account in plain mode: not taken", extra={"channel": CHANNEL})
                 texts = self.app.texts
                 text: str | None = "\n\n".join(
                     texts.render(lang, "wechat.staff_safe_mode") for lang in LANGUAGES
                 )
             else:
-                text = await self._answer(message, started)
+                text = await self._answer(message, started, seal)
             if text is None:
                 return _plain(200, SUCCESS)
             xml = text_reply(message, text)
             if encrypted:
                 assert self.crypto is not None
                 xml = self.crypto.encrypt_message(xml, query.get("nonce", ""), query.get("timestamp"))
+        except Replayed:
+            log.warning(
+                "wechat timestamp and nonce replayed with another body: refused", extra={"channel": CHANNEL}
+            )
+            return _plain(403, "replayed request")
         except Exception:
             log.exception("wechat message could not be handled")
             return _plain(503, "try again")
         return Response(xml, media_type="application/xml")
 
     # -- answering -----------------------------------------------------------------------------------
-    async def _answer(self, message: BaseMessage, started: float) -> str | None:
-        """The passive reply's text, or None for `success`."""
+    def _admit(self, seal: tuple[Any, bytes]) -> None:
+        """On the StepRunner: the replay check (wechat_request.ReplayGuard); Replayed if refused.
+        A database that cannot be written lets the request through: the step cannot write either,
+        and apologises (storage/health.py says it once)."""
+        try:
+            admitted = self.replays.admit(*seal)
+        except Exception as exc:
+            if not health.step_failed(exc):
+                raise
+            return
+        if not admitted:
+            raise Replayed("timestamp and nonce replayed")
+
+    async def _answer(self, message: BaseMessage, started: float, seal: tuple[Any, bytes]) -> str | None:
+        """The passive reply's text, or None for `success`. Raises Replayed for a replayed request."""
         translated = inbound_.translate(message, self.app.registry)
         openid = message.source
+        if translated.action != inbound_.STEP:
+            await self.runner.run(self._admit, seal)
         if translated.action == inbound_.UNSUBSCRIBE:
             await self.runner.run(self._set_subscribed, openid, False)
             log.info("wechat user unsubscribed", extra={"channel": CHANNEL})
@@ -202,7 +212,7 @@ class WeChatChannel:
         loop = asyncio.get_running_loop()
         flight = InFlight()
         work = self.runner.submit(
-            self._step, flight, openid, inbound, translated.message_key, translated.subscribe
+            self._step, flight, openid, inbound, translated.message_key, translated.subscribe, seal
         )
         remaining = max(0.0, self.budget - (loop.time() - started))
         await asyncio.wait((work,), timeout=remaining)  # leaves `work` running when time is up
@@ -222,9 +232,17 @@ class WeChatChannel:
         return None
 
     def _step(
-        self, flight: InFlight, openid: str, inbound: Inbound, message_key: str, subscribe: bool
+        self,
+        flight: InFlight,
+        openid: str,
+        inbound: Inbound,
+        message_key: str,
+        subscribe: bool,
+        seal: tuple[Any, bytes],
     ) -> tuple[Reply, str]:
-        """On the StepRunner: the core's step, then the mode this request acts on."""
+        """On the StepRunner: the replay check, the core's step, then the mode this request acts on
+        (one hand-over to the writer for all three)."""
+        self._admit(seal)
         if subscribe:
             self._set_subscribed(openid, True)
         reply = self.app.dialog.handle(UserKey(CHANNEL, openid), inbound, message_key=message_key)
@@ -241,7 +259,13 @@ class WeChatChannel:
     async def _after_success(
         self, work: asyncio.Future[Any], openid: str, translated: inbound_.Translated
     ) -> None:
-        reply, mode = await work
+        try:
+            reply, mode = await work
+        except Replayed:
+            log.warning(
+                "wechat timestamp and nonce replayed with another body: refused", extra={"channel": CHANNEL}
+            )
+            return
         if mode == CUSTOMER_SERVICE:
             await self._send_parts(openid, self._parts(reply, translated), translated.message_key or "")
 

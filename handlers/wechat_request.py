@@ -17,6 +17,7 @@ there the body cannot be swapped at all; see README, "WeChat: safe mode in produ
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -34,6 +35,17 @@ from storage import kv, storable
 
 WINDOW = 300  # seconds either side of this server's clock
 NONCE_PREFIX = "wechat:nonce:"
+_RAW_INSERT = "INSERT INTO kv (key, value, expires_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+_RAW_GET = "SELECT value FROM kv WHERE key = ?"
+
+
+class Replayed(PermissionError):
+    """A timestamp and nonce already taken with another body (answered 403)."""
+
+
+def _text_time(value: datetime) -> str:
+    """An aware datetime as SQLAlchemy's SQLite DATETIME writes it (naive UTC, microseconds)."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 async def read_body(request: Request, limit: int) -> bytes | None:
@@ -104,7 +116,9 @@ class ReplayGuard:
         self.window = window
 
     def admit(self, query: Any, body: bytes) -> bool:
-        """True for a pair not seen before, or seen with exactly this body (a retry); else False."""
+        """True for a pair not seen before, or seen with exactly this body (a retry); else False.
+        On the hot path (every message): on SQLite two plain statements on the driver's connection
+        inside the transaction SQLAlchemy began, as storage/dialog.py does."""
         stamp = timestamp_of(query)
         assert stamp is not None, "check fresh() first"
         key = storable.key(f"{NONCE_PREFIX}{stamp}:{query.get('nonce', '')}", 128)
@@ -112,7 +126,15 @@ class ReplayGuard:
         now = datetime.fromtimestamp(self.wall(), UTC)
         until = datetime.fromtimestamp(stamp + self.window + 60, UTC)
         with self.engine.begin() as conn:
-            return kv.insert_if_absent(conn, key, digest, now, until) == digest
+            if conn.dialect.name != "sqlite":
+                return kv.insert_if_absent(conn, key, digest, now, until) == digest
+            raw = conn.connection.driver_connection
+            if raw.execute(
+                _RAW_INSERT, (key, json.dumps(digest), _text_time(until), _text_time(now))
+            ).rowcount:
+                return True
+            row = raw.execute(_RAW_GET, (key,)).fetchone()
+            return row is not None and json.loads(row[0]) == digest
 
     def purge(self) -> int:
         with self.engine.begin() as conn:
