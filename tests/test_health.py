@@ -22,6 +22,7 @@ from sqlalchemy import func, select, text
 
 from bot.config import Settings
 from storage.db import make_engine
+from storage.health import expected_revision
 from storage.models import InboundKey, MessageLog, User
 from tests.wechat_support import make_app, openid, serve, wechat_settings
 
@@ -51,15 +52,16 @@ def test_healthz_writes_and_checks_the_schema(wechat, engine):
     answer = healthz(wechat.url)
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    assert body["status"] == "ok" and body["database"] == {"write": "ok", "schema": "0005"}
+    head = expected_revision()  # the newest migration's id
+    assert body["status"] == "ok" and body["database"] == {"write": "ok", "schema": head}
     assert body["channels"] == ["wechat"]
     with engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))  # an older schema
     stale = healthz(wechat.url)
     assert stale.status_code == 503
-    assert stale.json()["database"]["problem"] == "schema revision 0004, this code expects 0005"
+    assert stale.json()["database"]["problem"] == f"schema revision 0004, this code expects {head}"
     with engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '0005'"))
+        conn.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": head})
     assert healthz(wechat.url).status_code == 200
 
 
@@ -206,7 +208,7 @@ def test_serve_on_a_missing_sqlite_file_creates_it_and_says_so(tmp_path):
     assert path.exists()
     assert f"the SQLite database file {path} does not exist: creating a new, empty database" in stderr
     with sqlite3.connect(path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0005",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (expected_revision(),)
 
 
 def _free_port() -> int:

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from storage.db import make_engine
+from storage.health import expected_revision
 from tests.conftest import BACKENDS, PG_URL, pg_url_with_schema
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +60,9 @@ def test_several_processes_migrate_a_fresh_database_at_once(fresh_url: str, tmp_
     engine = make_engine(fresh_url)
     try:
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0005"]
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [
+                expected_revision()
+            ]
             assert {"users", "inbound_keys", "kv", "deliveries"} <= set(inspect(conn).get_table_names())
     finally:
         engine.dispose()
