@@ -57,7 +57,7 @@ def test_nul_long_texts_and_odd_digits_get_a_normal_answer_on_both_databases(app
         assert "応募締切は 2026年1月30日（金）" in first
         assert "応募資格の事前確認" in chat.send("①")
         assert "どれに当たりますか" in chat.send("\x00" * 10 + "あ" * 20_000)  # asked again, politely
-        assert "どちらのプログラム" in chat.send("¹")
+        assert "どちらの参加コース" in chat.send("¹")
     assert not [r for r in caplog.records if r.exc_info], [r.getMessage() for r in caplog.records]
     with app.engine.connect() as conn:
         logged = conn.execute(select(MessageLog.inbound)).scalars().all()

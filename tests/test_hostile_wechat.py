@@ -124,7 +124,7 @@ def test_digits_of_every_form_choose_an_option_in_japanese(wechat):
         > ①
         < 応募される会社は、次のどれに当たりますか？
         > ①
-        < どちらのプログラムへの応募をお考えですか？
+        < どちらの参加コースをお考えですか？
         > ²
         < 出品をお考えの商品のカテゴリーをお選びください。
         > ⁹⁹
@@ -144,7 +144,7 @@ def test_digits_of_every_form_choose_an_option_in_chinese(wechat):
         > ❶
         < 报名企业属于以下哪一类？
         > １
-        < 您打算报名哪个项目？
+        < 您打算选择哪种推广方式？
         > ②号
         < 请选择您计划参与推广的商品类别。
         > """
