@@ -10,7 +10,6 @@ from sqlalchemy import Engine
 
 from bot.config import Settings, load_settings
 from bot.forms import write_application_form
-from bot.notices import Notifier
 from bot.programme import Programme, load_programme
 from conversations import Dialog, Registry, Services, Texts, build_registry
 from storage.db import make_engine, upgrade
@@ -59,7 +58,6 @@ def build_app(
         staff=settings.staff_accounts,
         # what the application form needs from outside the core: where files go, how .xlsx is laid out
         options={"files_dir": settings.files_dir, "form_writer": write_application_form},
+        outbox_channels=frozenset({"telegram"}),  # its replies go out through the outbox
     )
-    app = App(settings, programme, texts, engine, registry, services, Dialog(engine, services))
-    services.options["notify"] = Notifier(app)  # staff chat commands tell the company after commit
-    return app
+    return App(settings, programme, texts, engine, registry, services, Dialog(engine, services))
