@@ -203,7 +203,7 @@ def build_sender(app: App, runner: StepRunner, channels: list[Channel]) -> Sende
     from bot.outbound import transports
     from handlers.wechat_out import outbound
 
-    telegram = next((getattr(c, "outbox") for c in channels if getattr(c, "outbox", None) is not None), None)
+    telegram = next((c.outbox for c in channels if getattr(c, "outbox", None) is not None), None)
     sender = Sender(app.engine, app.services.clock, runner, transports(app, runner, telegram=telegram))
     app.services.wake = sender.wake
     outbound(app).wake = sender.wake

@@ -30,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes, TypeHandler
 
 from conversations import Inbound, Outbound, UserKey, normalise_language
@@ -39,7 +39,6 @@ from handlers import telegram_files as files
 from handlers.telegram_app import ALLOWED_UPDATES, build_application, check_settings, publish_commands
 from handlers.telegram_limits import ChatRateLimiter
 from handlers.telegram_out import CHANNEL, TelegramOutbox
-from storage import deliveries
 from handlers.telegram_render import callback_key, decode_callback, send_outbound
 from storage import telegram_store as store
 

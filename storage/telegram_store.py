@@ -39,6 +39,7 @@ _KV_PUT = {
     "postgresql": pg_insert(_kv).on_conflict_do_nothing(),
 }
 
+
 def mark_blocked(engine: Engine, channel: str, channel_user_id: str, now: datetime) -> None:
     """The user blocked the bot (a 403): nothing is sent to them until they write again."""
     with engine.begin() as conn:
