@@ -53,6 +53,7 @@ class Sent:
     outcome: str
     delivery_id: int | None = None
     error: str | None = None
+    duplicate: bool = False  # the key was written before: nothing new was sent
 
 
 def telegram_remember(app: App, runner: StepRunner) -> Callable[[str, str | None, str], Any]:
@@ -182,6 +183,6 @@ class Postman:
 
         row, new = await asyncio.to_thread(write)
         if not new or row.outcome in deliveries.FINAL:
-            return Sent(row.outcome, row.id, row.error)
+            return Sent(row.outcome, row.id, row.error, duplicate=not new)
         outcome = (await deliver(self.app, [row.id], sender=self.sender)).get(row.id, deliveries.QUEUED)
         return Sent(outcome, row.id, await asyncio.to_thread(error_of, self.app, row.id))

@@ -346,7 +346,7 @@ _TAKEN = (
 _ORPHANED_BROADCASTS = (
     update(_d)
     .where(
-        _d.c.channel == bindparam("channel"),
+        _d.c.channel == bindparam("b_channel"),
         _d.c.outcome == SENDING,
         _d.c.claimed_by != bindparam("me"),
         _d.c.kind == "broadcast",
@@ -357,7 +357,7 @@ _ORPHANED_BROADCASTS = (
 )
 _ORPHANED = (
     update(_d)
-    .where(_d.c.channel == bindparam("channel"), _d.c.outcome == SENDING, _d.c.claimed_by != bindparam("me"))
+    .where(_d.c.channel == bindparam("b_channel"), _d.c.outcome == SENDING, _d.c.claimed_by != bindparam("me"))
     .values(outcome=QUEUED, next_attempt_at=bindparam("now"), claimed_by=None, claimed_until=None)
 )
 
@@ -374,8 +374,8 @@ def hold_lease(
         return False, False
     kv.put(conn, key, {"holder": holder}, now, now + ttl)
     if not mine:
-        conn.execute(_ORPHANED_BROADCASTS, {"channel": channel, "me": holder})
-        conn.execute(_ORPHANED, {"channel": channel, "me": holder, "now": now})
+        conn.execute(_ORPHANED_BROADCASTS, {"b_channel": channel, "me": holder})
+        conn.execute(_ORPHANED, {"b_channel": channel, "me": holder, "now": now})
     return True, not mine
 
 
@@ -469,7 +469,7 @@ def settle(conn: Connection, settlements: Sequence[Settlement], now: datetime) -
 _REQUEUE_WAITING = (
     update(_d)
     .where(
-        _d.c.channel == bindparam("channel"),
+        _d.c.channel == bindparam("b_channel"),
         _d.c.outcome == WAITING,
         exists().where(
             _u.c.id == _d.c.user_id,
@@ -483,7 +483,7 @@ _REQUEUE_WAITING = (
 
 def requeue_waiting(conn: Connection, channel: str, now: datetime, window: timedelta) -> int:
     return conn.execute(
-        _REQUEUE_WAITING, {"channel": channel, "now": now, "window_start": now - window}
+        _REQUEUE_WAITING, {"b_channel": channel, "now": now, "window_start": now - window}
     ).rowcount
 
 
