@@ -142,7 +142,7 @@ def deliver_now(app: App, ids: Sequence[int], **kwargs: Any) -> dict[int, str]:
 def error_of(app: App, delivery_id: int) -> str | None:
     with app.engine.connect() as conn:
         found = deliveries.outcomes_of(conn, [delivery_id]).get(delivery_id)
-    return found[1] if found else None
+    return found.error if found else None
 
 
 class Postman:

@@ -298,15 +298,25 @@ class Sender:
         deadline = loop.time() + timeout
         wanted = list(ids)
 
-        def read() -> dict[int, str]:
+        def read() -> dict[int, deliveries.State]:
             with self.engine.connect() as conn:
-                return {key: value[0] for key, value in deliveries.outcomes_of(conn, wanted).items()}
+                return deliveries.outcomes_of(conn, wanted)
 
         while True:
             found = await self.runner.run(read)
+            outcomes = {key: state.outcome for key, state in found.items()}
             if on_progress is not None:
-                on_progress(found)
-            if all(found.get(key) in deliveries.FINAL for key in wanted) or loop.time() >= deadline:
-                return found
+                on_progress(outcomes)
+            left = deadline - loop.time()
+            if left <= 0 or all(self._settled(found.get(key), left) for key in wanted):
+                return outcomes
             self.wake()
-            await asyncio.sleep(min(poll, max(0.0, deadline - loop.time())))
+            await asyncio.sleep(min(poll, left))
+
+    def _settled(self, state: deliveries.State | None, left: float) -> bool:
+        """Final, or waiting for a retry that comes after we stop waiting."""
+        if state is None or state.outcome in deliveries.FINAL:
+            return True
+        if state.outcome != QUEUED or not state.attempts or state.next_attempt_at is None:
+            return False
+        return (state.next_attempt_at - self.clock()).total_seconds() > left

@@ -487,17 +487,25 @@ def requeue_waiting(conn: Connection, channel: str, now: datetime, window: timed
     ).rowcount
 
 
-_OUTCOMES = select(_d.c.id, _d.c.outcome, _d.c.error, _d.c.attempts).where(
+_OUTCOMES = select(_d.c.id, _d.c.outcome, _d.c.error, _d.c.attempts, _d.c.next_attempt_at).where(
     _d.c.id.in_(bindparam("ids", expanding=True))
 )
 
 
-def outcomes_of(conn: Connection, ids: Sequence[int]) -> dict[int, tuple[str, str | None, int]]:
-    """id -> (outcome, error, attempts)."""
-    found: dict[int, tuple[str, str | None, int]] = {}
+@dataclass(frozen=True, slots=True)
+class State:
+    outcome: str
+    error: str | None
+    attempts: int
+    next_attempt_at: datetime | None
+
+
+def outcomes_of(conn: Connection, ids: Sequence[int]) -> dict[int, State]:
+    """id -> where the row stands."""
+    found: dict[int, State] = {}
     for start in range(0, len(ids), 900):
         for row in conn.execute(_OUTCOMES, {"ids": list(ids[start : start + 900])}):
-            found[row.id] = (row.outcome, row.error, row.attempts)
+            found[row.id] = State(row.outcome, row.error, row.attempts, row.next_attempt_at)
     return found
 
 

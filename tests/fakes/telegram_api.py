@@ -134,6 +134,11 @@ class FakeTelegram:
         with self._lock:
             self._faults.setdefault(chat_id, []).extend([(429, retry_after)] * times)
 
+    def fail_with(self, chat_id: int, status: int, times: int = 1) -> None:
+        """The next `times` sends to the chat get this HTTP status (a 5xx: the API is down)."""
+        with self._lock:
+            self._faults.setdefault(chat_id, []).extend([(status, 0)] * times)
+
     def limit_rate(self, per_second: float) -> None:
         """Every send beyond `per_second` a second (token bucket, burst `per_second`) gets 429."""
         with self._lock:
@@ -209,7 +214,9 @@ class FakeTelegram:
                 return self._error(call, 429, "Too Many Requests: retry after 1", retry_after=1)
             pending = self._faults.get(chat)
             if pending:
-                _status, retry_after = pending.pop(0)
+                status, retry_after = pending.pop(0)
+                if status != 429:
+                    return self._error(call, status, "Bad Gateway")
                 return self._error(
                     call, 429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
                 )
