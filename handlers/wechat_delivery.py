@@ -78,17 +78,21 @@ class Deliverer:
             messages = [Outbound.from_json(m) for m in payload.get("messages", [])]
             payload["parts"] = reply_parts(messages, self.app.settings.public_url)
             payload.setdefault("sent_parts", 0)
-        attempts = row.attempts + 1
+        calls = [row.attempts]  # attempts count the API calls (a token refresh makes two)
 
         def done(outcome: str, error: str | None = None, **extra: Any) -> Settlement:
-            return Settlement(row.id, outcome, attempts, payload, error, **extra)
+            return Settlement(row.id, outcome, calls[0], payload, error, **extra)
+
+        def again(error: str) -> Settlement:
+            row.payload, row.attempts = payload, calls[0] - 1
+            return retry_failure(item, error, self.clock())
 
         if not item.subscribed:
             return done(UNSUBSCRIBED, "the user has unsubscribed")
         window_open = item.last_inbound_at is not None and now - item.last_inbound_at < WINDOW
         code: int | None = None
         if window_open:
-            code, error = self._send_texts(item.channel_user_id, payload)
+            code, error = self._send_texts(item.channel_user_id, payload, calls)
             if code is None and error is None:
                 payload["via"] = "cs"
                 return done(SENT)
@@ -97,51 +101,62 @@ class Deliverer:
             if code == 43004:
                 return done(UNSUBSCRIBED, ERRORS[43004], mark_user=UNSUBSCRIBED)
             if code in TRANSIENT or (code is None and error and error.startswith("network")):
-                row.payload = payload
-                return retry_failure(item, error or "", self.clock())
+                return again(error or "")
             if code != 45015:
                 return done(FAILED, error)
         template = payload.get("template")
         template_id = (template or {}).get("id") or self.app.settings.wechat_template_id
         if template and template_id:
-            code, error = self._send_template(item.channel_user_id, template_id, template)
+            code, error = self._send_template(item.channel_user_id, template_id, template, calls)
             if code is None and error is None:
                 payload["via"] = "template"
                 return done(SENT)
             if code == 43004:
                 return done(UNSUBSCRIBED, ERRORS[43004], mark_user=UNSUBSCRIBED)
             if code in TRANSIENT or (code is None and error and error.startswith("network")):
-                row.payload = payload
-                return retry_failure(item, error or "", self.clock())
+                return again(error or "")
             return done(FAILED, error)
         reason = ERRORS[45015] if code == 45015 else "outside the 48-hour window; no template message"
         return done(WAITING, reason, retry_at=self.clock())
 
-    def _send_texts(self, openid: str, payload: dict[str, Any]) -> tuple[int | None, str | None]:
+    def _send_texts(
+        self, openid: str, payload: dict[str, Any], calls: list[int]
+    ) -> tuple[int | None, str | None]:
         parts = payload["parts"]
         for index in range(payload.get("sent_parts", 0), len(parts)):
-            code, error = self._request(lambda part=parts[index]: self.client.message.send_text(openid, part))
+            code, error = self._request(
+                lambda part=parts[index]: self.client.message.send_text(openid, part), calls
+            )
             if code is not None or error is not None:
                 return code, error
             payload["sent_parts"] = index + 1
         return None, None
 
     def _send_template(
-        self, openid: str, template_id: str, template: dict[str, Any]
+        self, openid: str, template_id: str, template: dict[str, Any], calls: list[int]
     ) -> tuple[int | None, str | None]:
         data = {
             name: {"value": str(text)[:TEMPLATE_FIELD_CHARS]} for name, text in template["fields"].items()
         }
         return self._request(
-            lambda: self.client.message.send_template(openid, template_id, data, url=template.get("url"))
+            lambda: self.client.message.send_template(openid, template_id, data, url=template.get("url")),
+            calls,
         )
 
-    def _request(self, send: Any) -> tuple[int | None, str | None]:
+    def _request(self, send: Any, calls: list[int]) -> tuple[int | None, str | None]:
         """One API request (at most two calls: one token refresh); (errcode, error) or (None, None)."""
+        from handlers.wechat_client import TokenUnavailable
+
+        def counted() -> Any:
+            calls[0] += 1
+            return send()
+
         try:
-            self.client.call(send)
+            self.client.call(counted)
         except NotConfigured as exc:
             return None, str(exc)
+        except TokenUnavailable as exc:
+            return None, f"network: {exc.errmsg}"
         except WeChatClientException as exc:
             code = exc.errcode if isinstance(exc.errcode, int) else None
             if code is None:  # an HTTP error (5xx) from wechatpy's raise_for_status: transient

@@ -19,6 +19,7 @@ Waiting rows go back to the queue when their user writes again (storage/deliveri
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,6 +52,10 @@ __all__ = [
 MAX_MEDIA_BYTES = 20 * 1024 * 1024
 
 
+def _no_sender() -> None:
+    """Until a server's sender is attached: sends are delivered where they are made."""
+
+
 class WeChatOutbound(Deliverer):
     def __init__(self, app: App, client: SharedTokenClient | None = None, timeout: float = 5.0) -> None:
         self.app = app
@@ -58,7 +63,7 @@ class WeChatOutbound(Deliverer):
         self.clock = app.services.clock
         self.timeout = timeout
         self._client = client
-        self.wake: Any = lambda: None  # the server's sender (handlers/sender.Sender.wake)
+        self.wake: Any = _no_sender  # the server's sender (handlers/sender.Sender.wake)
 
     @property
     def configured(self) -> bool:
@@ -138,9 +143,26 @@ class WeChatOutbound(Deliverer):
             )
             if new:
                 deliveries.set_payload(conn, row.id, {**row.payload, **payload})
-        if new:
+        if not new:
+            return Outcome(row.outcome, row.id, row.payload.get("via"), row.error, duplicate=True)
+        if self.wake is not _no_sender or row.outcome != deliveries.QUEUED:
             self.wake()
-        return Outcome(row.outcome, row.id, row.payload.get("via"), row.error, duplicate=not new)
+            return Outcome(row.outcome, row.id, None, row.error)
+        return self.deliver_here(row.id)
+
+    def deliver_here(self, row_id: int) -> Outcome:
+        """No sender runs in this process (a test, a script): deliver the row now, through the
+        transport's own code, and write its outcome as the sender would."""
+        holder = f"direct:{os.getpid()}"
+        with self.engine.begin() as conn:
+            item = deliveries.claim_one(conn, row_id, holder, self.clock())
+        if item is None:
+            return Outcome(deliveries.SENDING, row_id)
+        settlement = self.deliver_row(item)
+        settlement.user_id = item.row.user_id
+        with self.engine.begin() as conn:
+            deliveries.settle(conn, [settlement], self.clock())
+        return Outcome(settlement.outcome, row_id, settlement.payload.get("via"), settlement.error)
 
     def send_open(self) -> int:
         """Waiting rows whose user has written since back to the queue, and the sender woken

@@ -357,7 +357,9 @@ _ORPHANED_BROADCASTS = (
 )
 _ORPHANED = (
     update(_d)
-    .where(_d.c.channel == bindparam("b_channel"), _d.c.outcome == SENDING, _d.c.claimed_by != bindparam("me"))
+    .where(
+        _d.c.channel == bindparam("b_channel"), _d.c.outcome == SENDING, _d.c.claimed_by != bindparam("me")
+    )
     .values(outcome=QUEUED, next_attempt_at=bindparam("now"), claimed_by=None, claimed_until=None)
 )
 
@@ -395,6 +397,14 @@ def claim(conn: Connection, channel: str, holder: str, now: datetime, limit: int
         Claimed(_row(row), row.channel_user_id, row.last_inbound_at, bool(row.subscribed))
         for row in conn.execute(_TAKEN, {"ids": taken})
     ]
+
+
+def claim_one(conn: Connection, row_id: int, holder: str, now: datetime) -> Claimed | None:
+    """Take one queued row by its id (a caller delivering what it just wrote, with no sender running)."""
+    if not conn.execute(_TAKE, {"ids": [row_id], "me": holder, "until": now + CLAIM_FOR}).scalars().all():
+        return None
+    row = conn.execute(_TAKEN, {"ids": [row_id]}).one()
+    return Claimed(_row(row), row.channel_user_id, row.last_inbound_at, bool(row.subscribed))
 
 
 def backoff(attempts: int) -> timedelta:
