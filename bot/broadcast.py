@@ -28,7 +28,7 @@ from handlers.sender import Sender
 from storage import broadcasts as store
 from storage import deliveries
 
-CONCURRENCY = 16  # kept for the command's option; the sender and the platform limiter set the pace
+CONCURRENCY = 16  # rows a command's sender has in flight at most (the platform limiter sets the pace)
 ORDER = (
     "sent",
     "held",
@@ -150,7 +150,9 @@ async def deliver(
                     on_result(outcome)
 
     timeout = max(60.0, len(ids) / 10)  # 10 a second at the least; Telegram allows 30
-    outcomes = await outbound.deliver(app, ids, sender=sender, timeout=timeout, on_progress=progress)
+    outcomes = await outbound.deliver(
+        app, ids, sender=sender, timeout=timeout, on_progress=progress, in_flight=concurrency
+    )
     report = Report(broadcast_id, len(ids), Counter(outcomes.values()))
     with app.engine.begin() as conn:
         store.finish(conn, broadcast_id, app.services.clock())

@@ -145,18 +145,18 @@ class _Lane:
                         log.exception("delivery %s: the %s transport failed", item.row.id, self.channel)
                         settlement = retry_failure(item, f"{type(exc).__name__}", self.sender.clock())
                 settlement.user_id = item.row.user_id
-                self.in_flight -= 1
-                self.sender.record(settlement, item)
+                self.sender.record(settlement, item, self)
                 if settlement.outcome == QUEUED:
                     break  # the rest waits behind this one's retry: the chat keeps its order
             # What was not sent (a retry ahead of it, or the sender stopping) goes back to the queue.
             retry_at = self.sender.clock()
             while queue:
                 item = queue.popleft()
-                self.in_flight -= 1
                 row = item.row
                 self.sender.record(
-                    Settlement(row.id, QUEUED, row.attempts, row.payload, row.error, retry_at=retry_at), item
+                    Settlement(row.id, QUEUED, row.attempts, row.payload, row.error, retry_at=retry_at),
+                    item,
+                    self,
                 )
         finally:
             self.queues.pop(user_id, None)
@@ -201,7 +201,7 @@ class Sender:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
-        self._pending: list[Settlement] = []
+        self._pending: list[tuple[Settlement, _Lane]] = []
         self._flushing: asyncio.Task[None] | None = None
         self.settled = 0  # rows written with a final outcome by this sender (benchmarks read it)
 
@@ -254,8 +254,10 @@ class Sender:
                     await asyncio.wait_for(self._wake.wait(), self.idle)
 
     # -- outcomes --------------------------------------------------------------------------------
-    def record(self, settlement: Settlement, item: Claimed) -> None:
-        self._pending.append(settlement)
+    def record(self, settlement: Settlement, item: Claimed, lane: _Lane) -> None:
+        """A row's outcome, written with the others of this turn; the row counts as in flight
+        (and keeps the lane from claiming more) until it is written."""
+        self._pending.append((settlement, lane))
         if settlement.outcome != QUEUED:
             level = logging.INFO if settlement.outcome in ("sent", "waiting") else logging.WARNING
             extra = {"delivery_id": item.row.id, "kind": item.row.kind, "channel": item.row.channel}
@@ -271,17 +273,20 @@ class Sender:
         while self._pending:
             batch, self._pending = self._pending, []
             now = self.clock()
+            settlements = [settlement for settlement, _lane in batch]
 
-            def write(batch: list[Settlement] = batch, now: datetime = now) -> None:
+            def write(settlements: list[Settlement] = settlements, now: datetime = now) -> None:
                 with self.engine.begin() as conn:
-                    deliveries.settle(conn, batch, now)
+                    deliveries.settle(conn, settlements, now)
 
             try:
                 await self.runner.run(write)
             except Exception:
                 log.exception("sender: %d outcomes not written; their rows are taken back later", len(batch))
-                return
-            self.settled += sum(1 for s in batch if s.outcome != QUEUED)
+            for settlement, lane in batch:
+                lane.in_flight -= 1
+                if settlement.outcome != QUEUED:
+                    self.settled += 1
         self.wake()
 
     # -- waiting for rows ------------------------------------------------------------------------

@@ -7,14 +7,13 @@ import dataclasses
 import io
 
 import pytest
+from sqlalchemy import text
 
 from bot.notices import settle_now
 from conversations import Inbound, UserKey
 from conversations.staff import actions, moves
-from storage import deliveries
 from handlers import console
-from sqlalchemy import text
-
+from storage import deliveries
 from storage import staff as staff_store
 from storage.staff import set_meta
 from tests.fakes.telegram_api import FakeTelegram

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import pytest
 from sqlalchemy import select
 
-from conversations import FileRef, Inbound, Outbound, UserKey
 from bot.outbound import Postman, Sent
+from conversations import FileRef, Inbound, Outbound, UserKey
 from handlers.telegram_render import utf16_length
 from storage.models import Delivery, User
 from tests.fakes.telegram_api import FakeTelegram
