@@ -43,7 +43,7 @@ from handlers.telegram_render import callback_key, decode_callback, send_outboun
 from storage import telegram_store as store
 
 if TYPE_CHECKING:
-    from bot.wiring import App
+    from handlers.app import App
     from storage.runner import StepRunner
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from wechatpy.exceptions import WeChatClientException
 from storage.deliveries import FAILED, SENT, UNSUBSCRIBED, WAITING, Claimed, Settlement
 
 if TYPE_CHECKING:
-    from bot.wiring import App
+    from handlers.app import App
     from handlers.wechat_client import SharedTokenClient
 
 log = logging.getLogger(__name__)

@@ -35,7 +35,7 @@ from storage import channel_users, deliveries
 from storage.deliveries import FAILED, Claimed, Settlement
 
 if TYPE_CHECKING:
-    from bot.wiring import App
+    from handlers.app import App
     from storage.runner import StepRunner
 
 log = logging.getLogger(__name__)
