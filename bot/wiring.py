@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -28,6 +30,7 @@ class App:
     registry: Registry
     services: Services
     dialog: Dialog
+    wechat_outbound: Any = None  # the one WeChatOutbound (handlers/wechat_out.outbound), made when asked
 
 
 def build_texts(programme: Programme) -> Texts:
@@ -57,7 +60,8 @@ def build_app(
         registry=registry,
         staff=settings.staff_accounts,
         # what the application form needs from outside the core: where files go, how .xlsx is laid out
-        options={"files_dir": settings.files_dir, "form_writer": write_application_form},
+        files_dir=Path(settings.files_dir),
+        form_writer=write_application_form,
         outbox_channels=frozenset({"telegram"}),  # its replies go out through the outbox
     )
     return App(settings, programme, texts, engine, registry, services, Dialog(engine, services))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
@@ -33,7 +34,11 @@ class Services:
     clock: Callable[[], datetime]
     registry: Registry
     staff: frozenset[tuple[str, str]] = frozenset()
-    options: dict[str, Any] = field(default_factory=dict)
+    # where uploaded materials and filled forms go (JAPANMALL_FILES_DIR); None: nowhere (tests)
+    files_dir: Path | None = None
+    # lays the filled application form out as .xlsx (bot/forms.py; the core knows no openpyxl):
+    # (path, conversations.application.document.ApplicationSheet) -> None
+    form_writer: Callable[[Path, Any], None] | None = None
     # channels whose replies go out through the outbox, written with the step (Telegram)
     outbox_channels: frozenset[str] = frozenset()
     # tells the sender that rows were written (handlers/sender.Sender.wake; safe from any thread)

@@ -22,3 +22,4 @@ class App(Protocol):
     engine: Engine
     services: Services
     dialog: Dialog
+    wechat_outbound: Any  # kept here by handlers/wechat_out.outbound (one HTTP session per app)

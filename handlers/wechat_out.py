@@ -210,9 +210,9 @@ class WeChatTransport:
 
 def outbound(app: App) -> WeChatOutbound:
     """The app's one WeChatOutbound (its client keeps an HTTP session)."""
-    found = app.services.options.get("wechat.outbound")
+    found = app.wechat_outbound
     if found is None:
-        found = app.services.options["wechat.outbound"] = WeChatOutbound(app)
+        found = app.wechat_outbound = WeChatOutbound(app)
     return found
 
 
