@@ -25,7 +25,7 @@ sender or waits for a retry, so each chat gets its messages in the order they we
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -424,7 +424,6 @@ class Settlement:
     retry_at: datetime | None = None
     user_id: int | None = None
     mark_user: str | None = None  # "blocked" | "unsubscribed": recorded on the user too
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _SETTLE = (
