@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-OUTCOMES = ("sent", "held", "waiting", "failed", "blocked", "unsubscribed", "pending")
+from storage import deliveries
+
+OUTCOMES = deliveries.OUTCOMES  # the outbox's, as everywhere
 
 
 def _moment(value: str | None) -> datetime | None:

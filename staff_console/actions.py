@@ -33,6 +33,7 @@ from storage import broadcasts as broadcast_store
 from storage import intake
 from storage import staff as staff_store
 from storage import staff_accounts as audit_store
+from storage.deliveries import FINAL, OUTCOMES
 
 if TYPE_CHECKING:
     from bot.wiring import App
@@ -54,9 +55,14 @@ class Preview:
 @dataclass(frozen=True)
 class Progress:
     row: broadcast_store.BroadcastRow
-    done: int  # recipients written so far
+    done: int  # recipients whose message has its outcome
     counts: Counter[str]  # their outcomes (storage/deliveries.OUTCOMES)
     running: bool  # being sent by this process now
+
+    @property
+    def shown(self) -> list[str]:
+        """The outcomes to show, in the outbox's order: sent and failed always, others when met."""
+        return [name for name in OUTCOMES if self.counts.get(name) or name in ("sent", "failed")]
 
     @property
     def interrupted(self) -> bool:
@@ -225,7 +231,8 @@ class Actions:
         if row is None:
             return None
         counts = Counter(outcomes.values())
-        return Progress(row, len(outcomes), counts, broadcast_id in self.running)
+        done = sum(count for name, count in counts.items() if name in FINAL)
+        return Progress(row, done, counts, broadcast_id in self.running)
 
     async def progress(self, broadcast_id: int) -> Progress | None:
         """How far a broadcast has gone: its rows' outcomes (storage/deliveries.OUTCOMES)."""
