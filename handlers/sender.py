@@ -302,18 +302,24 @@ class Sender:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         wanted = list(ids)
+        known: dict[int, deliveries.State] = {}  # rows seen settled: not read again
 
-        def read() -> dict[int, deliveries.State]:
+        def read(open_ids: list[int]) -> dict[int, deliveries.State]:
             with self.engine.connect() as conn:
-                return deliveries.outcomes_of(conn, wanted)
+                return deliveries.outcomes_of(conn, open_ids)
 
         while True:
-            found = await self.runner.run(read)
-            outcomes = {key: state.outcome for key, state in found.items()}
+            open_ids = [key for key in wanted if key not in known]
+            # a read only: off the writer thread (SQLite in WAL mode reads beside its one writer)
+            found = await self.runner.io(read, open_ids) if open_ids else {}
+            left = deadline - loop.time()
+            for key, state in found.items():
+                if self._settled(state, left):
+                    known[key] = state
+            outcomes = {key: state.outcome for key, state in {**found, **known}.items()}
             if on_progress is not None:
                 on_progress(outcomes)
-            left = deadline - loop.time()
-            if left <= 0 or all(self._settled(found.get(key), left) for key in wanted):
+            if left <= 0 or all(key in known or found.get(key) is None for key in wanted):
                 return outcomes
             self.wake()
             await asyncio.sleep(min(poll, left))

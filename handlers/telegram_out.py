@@ -22,6 +22,7 @@ from typing import Any
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
 
 from conversations import Outbound
 from handlers.sender import retry_failure
@@ -35,8 +36,12 @@ CHANNEL = "telegram"
 Remember = Callable[[str, str | None, str], Awaitable[None]]
 
 
+CONNECTIONS = 64  # HTTP connections of a bot made here (PTB's default for a bare bot is one)
+
+
 def make_bot(token: str, api_url: str, limiter: ChatRateLimiter | None = None) -> ExtBot:
-    """A bot on `api_url` with our rate limiter (for use outside the channel)."""
+    """A bot on `api_url` with our rate limiter and a pool of connections (for use outside the
+    channel: with PTB's default single connection, sends queue behind each other's round trip)."""
     if not token:
         raise ValueError("JAPANMALL_TELEGRAM_TOKEN is not set")
     keep_library_logs_clean(token)
@@ -46,6 +51,7 @@ def make_bot(token: str, api_url: str, limiter: ChatRateLimiter | None = None) -
         base_url=f"{api}/bot",
         base_file_url=f"{api}/file/bot",
         rate_limiter=limiter or ChatRateLimiter(),
+        request=HTTPXRequest(connection_pool_size=CONNECTIONS),
     )
 
 
