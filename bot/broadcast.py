@@ -99,34 +99,40 @@ def prepare(
     return broadcast_id, recipients
 
 
-def _write_rows(app: App, broadcast_id: int) -> list[int]:
-    """The broadcast's outbox rows: written for recipients that have none, failed ones queued
-    again; returns every recipient's row id."""
+CHUNK = 1000  # rows written per transaction: a broadcast never holds SQLite's write lock for long
+
+
+def write_rows(app: App, broadcast_id: int) -> list[int]:
+    """The broadcast's outbox rows: written for recipients that have none (a thousand a
+    transaction; a run cut short is completed by the next, the keys keep it from doubling),
+    failed ones queued again; returns every recipient's row id."""
     with app.engine.begin() as conn:
         row = store.get(conn, broadcast_id)
         if row is None:
             raise LookupError(f"no broadcast {broadcast_id}")
         prefix = store.key(broadcast_id, 0)[:-1]
-        now = app.services.clock()
         existing = deliveries.with_prefix(conn, prefix)
-        deliveries.requeue_failed(conn, prefix, now)
-        texts = {"ja": row.text_ja, "zh": row.text_zh}
-        deliveries.enqueue_many(
-            conn,
-            (
-                deliveries.Item(
-                    r.user_id,
-                    r.channel,
-                    "broadcast",
-                    [Outbound(texts.get(r.language, row.text_ja)).to_json()],
-                    store.key(broadcast_id, r.user_id),
-                    r.application_id,
-                )
-                for r in row.recipients
-                if r.user_id not in existing
-            ),
-            now,
-        )
+        deliveries.requeue_failed(conn, prefix, app.services.clock())
+    texts = {"ja": row.text_ja, "zh": row.text_zh}
+    todo = [r for r in row.recipients if r.user_id not in existing]
+    for start in range(0, len(todo), CHUNK):
+        with app.engine.begin() as conn:
+            deliveries.enqueue_many(
+                conn,
+                (
+                    deliveries.Item(
+                        r.user_id,
+                        r.channel,
+                        "broadcast",
+                        [Outbound(texts.get(r.language, row.text_ja)).to_json()],
+                        store.key(broadcast_id, r.user_id),
+                        r.application_id,
+                    )
+                    for r in todo[start : start + CHUNK]
+                ),
+                app.services.clock(),
+            )
+    with app.engine.connect() as conn:
         return [row_id for row_id, _outcome in deliveries.with_prefix(conn, prefix).values()]
 
 
@@ -139,7 +145,7 @@ async def deliver(
     on_result: Callable[[str], Any] | None = None,
 ) -> Report:
     """Write the broadcast's rows and wait for the sender; the report covers all recipients."""
-    ids = await asyncio.to_thread(_write_rows, app, broadcast_id)
+    ids = await asyncio.to_thread(write_rows, app, broadcast_id)
     seen: set[int] = set()
 
     def progress(found: dict[int, str]) -> None:
