@@ -209,7 +209,7 @@ class WeChatChannel:
         outcome = await self.runner.io(
             self.out.send_parts, openid, parts, kind="reply_cs", dedup_key=f"wechat:reply:{message_key}"
         )
-        if outcome.status != "sent" and not outcome.duplicate:
+        if outcome.status not in ("sent", "queued") and not outcome.duplicate:  # queued: the sender has it
             log.warning(
                 "wechat reply parts not sent", extra={"outcome": outcome.status, "error": outcome.error}
             )
