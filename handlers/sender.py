@@ -26,6 +26,7 @@ import contextlib
 import logging
 import os
 import socket
+import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -91,12 +92,16 @@ class _Lane:
         self.in_flight = 0
         self.gate = asyncio.Semaphore(max(1, transport.concurrency))
         self.requeued_at: datetime | None = None
+        self.tried_at = -1e9  # when this lane last asked for the lease (monotonic seconds)
 
     async def turn(self) -> bool:
         """Renew the lease, claim what is due (within `in_flight`); True when rows were claimed."""
         sender = self.sender
         now = sender.clock()
+        if not self.held and time.monotonic() - self.tried_at < sender.idle:
+            return False  # another process sends this channel: ask again in a moment, not at every wake
         if not self.held or self.renewed_at is None or now - self.renewed_at > sender.lease_ttl / 3:
+            self.tried_at = time.monotonic()
             held, _newly = await sender.runner.run(
                 self._transaction, deliveries.hold_lease, self.channel, sender.holder, now, sender.lease_ttl
             )
