@@ -182,12 +182,30 @@ def template_for(app: App, due: Due) -> dict[str, object] | None:
     }
 
 
+# The report's `outcome` is the contract's (docs/interfaces.md: due, sent, held, failed); the
+# outbox's own outcome, one of storage/deliveries.OUTCOMES as everywhere, is beside it as `delivery`.
+REPORTED = {
+    deliveries.SENT: "sent",
+    deliveries.QUEUED: "held",
+    deliveries.SENDING: "held",
+    deliveries.HELD: "held",
+    deliveries.WAITING: "held",
+}
+
+
 def _report(due: Due, outcome: str, detail: str | None = None) -> dict[str, object]:
+    """`outcome`: "due" (a dry run), "held" (quiet hours: no row yet) or the delivery's outcome."""
     row = asdict(due)
+    delivery = None if outcome in ("due", "quiet") else outcome
     row.update(
         user=due.user_id,
         due_at=due.due_at.isoformat(),
-        outcome=outcome,
+        outcome="held"
+        if outcome == "quiet"
+        else outcome
+        if delivery is None
+        else REPORTED.get(outcome, "failed"),
+        delivery=delivery,
         detail=detail,
         dedup_key=due.dedup_key,
     )
@@ -224,7 +242,7 @@ async def deliver(
     ready = []
     for item in due:
         if quiet(now, item.timezone, quiet_start, quiet_end):
-            report.append(_report(item, "held", "quiet hours"))
+            report.append(_report(item, "quiet", "quiet hours"))
         else:
             ready.append(item)
     written = await asyncio.to_thread(_enqueue, app, ready, now)
@@ -232,7 +250,7 @@ async def deliver(
     outcomes = await outbound.deliver(app, waiting_for, sender=sender)
     for item, row in written:
         outcome = outcomes.get(row.id, row.outcome)
-        report.append(_report(item, outcome, None if outcome == deliveries.SENT else outcome))
+        report.append(_report(item, outcome, None if outcome == deliveries.SENT else row.error))
         log.info("reminder %s: %s", item.dedup_key, outcome, extra={"reference": item.reference})
     return report
 
@@ -251,7 +269,7 @@ async def run(
     if dry_run:
         quiet_start, quiet_end = app.programme.reminders.quiet_start, app.programme.reminders.quiet_end
         return [
-            _report(item, "held" if quiet(now, item.timezone, quiet_start, quiet_end) else "due", None)
+            _report(item, "quiet" if quiet(now, item.timezone, quiet_start, quiet_end) else "due", None)
             for item in due
         ]
     return await deliver(app, due, now, sender=sender)
