@@ -14,7 +14,6 @@ undeliverable, failed, unconfirmed, and queued for what is still being retried.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -145,7 +144,7 @@ async def deliver(
     on_result: Callable[[str], Any] | None = None,
 ) -> Report:
     """Write the broadcast's rows and wait for the sender; the report covers all recipients."""
-    ids = await asyncio.to_thread(write_rows, app, broadcast_id)
+    ids = await outbound.blocking(sender, write_rows, app, broadcast_id)
     seen: set[int] = set()
 
     def progress(found: dict[int, str]) -> None:
@@ -160,9 +159,13 @@ async def deliver(
         app, ids, sender=sender, timeout=timeout, on_progress=progress, in_flight=concurrency
     )
     report = Report(broadcast_id, len(ids), Counter(outcomes.values()))
+    await outbound.blocking(sender, _finish, app, broadcast_id)
+    return report
+
+
+def _finish(app: App, broadcast_id: int) -> None:
     with app.engine.begin() as conn:
         store.finish(conn, broadcast_id, app.services.clock())
-    return report
 
 
 def take_queued(app: App) -> int | None:

@@ -144,6 +144,14 @@ def deliver_now(app: App, ids: Sequence[int], **kwargs: Any) -> dict[int, str]:
     return asyncio.run(deliver(app, ids, **kwargs))
 
 
+async def blocking(sender: Sender | None, function: Callable[..., Any], *args: Any) -> Any:
+    """Database work from async code: on the server's runner (SQLite's one writer) when there is
+    a server's sender, else in a thread of its own (a command: nothing else writes in it)."""
+    if sender is not None:
+        return await sender.runner.run(function, *args)
+    return await asyncio.to_thread(function, *args)
+
+
 def error_of(app: App, delivery_id: int) -> str | None:
     with app.engine.connect() as conn:
         found = deliveries.outcomes_of(conn, [delivery_id]).get(delivery_id)
@@ -186,8 +194,8 @@ class Postman:
                     template=template,
                 )
 
-        row, new = await asyncio.to_thread(write)
+        row, new = await blocking(self.sender, write)
         if not new or row.outcome in deliveries.FINAL:
             return Sent(row.outcome, row.id, row.error, duplicate=not new)
         outcome = (await deliver(self.app, [row.id], sender=self.sender)).get(row.id, deliveries.QUEUED)
-        return Sent(outcome, row.id, await asyncio.to_thread(error_of, self.app, row.id))
+        return Sent(outcome, row.id, await blocking(self.sender, error_of, self.app, row.id))

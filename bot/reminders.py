@@ -245,7 +245,7 @@ async def deliver(
             report.append(_report(item, "quiet", "quiet hours"))
         else:
             ready.append(item)
-    written = await asyncio.to_thread(_enqueue, app, ready, now)
+    written = await outbound.blocking(sender, _enqueue, app, ready, now)
     waiting_for = [row.id for _item, row in written if row.outcome not in deliveries.FINAL]
     outcomes = await outbound.deliver(app, waiting_for, sender=sender)
     for item, row in written:
