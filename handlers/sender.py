@@ -117,8 +117,8 @@ class _Lane:
             self.requeued_at = now
             await sender.runner.run(self._transaction, deliveries.requeue_waiting, self.channel, now, WINDOW)
         room = sender.in_flight - self.in_flight
-        if room <= 0:
-            return False
+        if room <= 0 or (self.in_flight and room < min(sender.batch, sender.in_flight) // 4):
+            return False  # claim in batches: one claim per quarter of the window, not per freed row
         claimed = await sender.runner.run(
             self._transaction, deliveries.claim, self.channel, sender.holder, now, min(room, sender.batch)
         )
@@ -271,7 +271,7 @@ class Sender:
             self._flushing = asyncio.get_running_loop().create_task(self._flush_soon())
 
     async def _flush_soon(self) -> None:
-        await asyncio.sleep(0.01)  # gather the outcomes of one turn's sends into one transaction
+        await asyncio.sleep(0.02)  # gather the outcomes of one turn's sends into one transaction
         await self._flush()
 
     async def _flush(self) -> None:
