@@ -87,14 +87,21 @@ class ImportReport:
         return out
 
 
-def _problem_line(texts: Texts, lang: str, problem: Problem) -> str:
+def explain(texts: Texts, lang: str, problem: Problem) -> tuple[str, str, str]:
+    """A problem as staff read it in `lang`: its cell ("" for the whole file), the field's label
+    ("" when none) and the reason (the report's line, and the console's table, show these)."""
     variables = {
         name: texts.render(lang, value.key) if isinstance(value, Text) else value
         for name, value in problem.variables.items()
     }
     reason = texts.render(lang, problem.key, **variables)
     label = texts.render(lang, f"application.fields.{problem.field}") if problem.field else ""
-    return texts.render(lang, "export.import.problem", cell=problem.cell or "", field=label, reason=reason)
+    return problem.cell or "", label, reason
+
+
+def _problem_line(texts: Texts, lang: str, problem: Problem) -> str:
+    cell, label, reason = explain(texts, lang, problem)
+    return texts.render(lang, "export.import.problem", cell=cell, field=label, reason=reason)
 
 
 @dataclass

@@ -16,6 +16,7 @@ from staff_console import charts, dashboard, listing, reads
 from staff_console.actions import NOTES
 from staff_console.auth import Staff, guard
 from staff_console.common import back, console, page, text, words
+from staff_console.render import parse_day
 
 
 @guard()
@@ -165,10 +166,8 @@ async def move(request: Request, staff: Staff) -> Response:
 
 
 def _date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+    """A date as staff type it (2026年3月1日, 2026/3/1, 2026-03-01); None when empty or not a date."""
+    return parse_day(value) if value else None
 
 
 @guard("reviewer")
@@ -179,9 +178,9 @@ async def details(request: Request, staff: Staff) -> Response:
     units = text(form, "samples_units", 3)
     values = {
         "sample_address": text(form, "sample_address", 500),
-        "samples_due": _date(text(form, "samples_due", 10)),
+        "samples_due": _date(text(form, "samples_due", 40)),
         "samples_units": int(units) if units.isdigit() and 1 <= int(units) <= 100 else None,
-        "sales_data_due": _date(text(form, "sales_data_due", 10)),
+        "sales_data_due": _date(text(form, "sales_data_due", 40)),
     }
     try:
         await console(request).actions.set_details(staff.actor, reference, values)

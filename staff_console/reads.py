@@ -13,12 +13,14 @@ from conversations.application.fields import NAMES, SECTION, SECTIONS, applies
 from conversations.programme import Programme
 from conversations.staff import review
 from conversations.statuses import allowed_moves
+from conversations.vocab import EMAIL
 from staff_console.listing import Judged, judged
 from storage import application_files, broadcasts, channel_users, message_log
 from storage import applications as apps
 from storage import staff as staff_store
 from storage import staff_accounts as audit_store
 
+FORMS = (application_files.APPLICATION_FORM, application_files.EMAIL_FORM)  # the filled, the e-mailed
 AROUND = timedelta(hours=2)  # the conversation shown around an enquiry
 
 
@@ -68,6 +70,21 @@ class Detail:
     deliveries: list[Any]
     conversation: list[Turn]
     moves: tuple[str, ...]
+    company_actor: str = ""  # how the history names the company itself ("telegram:7101")
+    write_to: str | None = None  # no chat account (applied by e-mail): the contact's e-mail address
+
+    def who(self, actor: str | None) -> tuple[str, str]:
+        """Who made a move, for the history: ("company", ""), ("staff", name) or ("", actor)."""
+        if not actor:
+            return "", ""
+        if actor == self.company_actor:
+            return "company", ""
+        kind, _, name = actor.partition(":")
+        if kind in ("console", "cli") and name:
+            return "staff", name
+        if kind == "staff":
+            return "staff", ""
+        return "", actor
 
 
 def detail(conn: Connection, programme: Programme, reference: str) -> Detail | None:
@@ -89,11 +106,13 @@ def detail(conn: Connection, programme: Programme, reference: str) -> Detail | N
         judged=judged(row, programme),
         sections=[(name, fields) for name, fields in sections if fields],
         materials=[f for f in files if f.kind == application_files.MATERIAL],
-        forms=[f for f in files if f.kind == application_files.APPLICATION_FORM],
+        forms=[f for f in files if f.kind in FORMS],
         history=list(apps.history(conn, row.id)),
         deliveries=list(staff_store.deliveries_for(conn, row.id)),
         conversation=turns(message_log.for_user(conn, row.user_id)),
         moves=allowed_moves(row.status, "staff"),
+        company_actor=f"{user.channel}:{user.channel_user_id}" if user else "",
+        write_to=(row.data.get("email") or "") if user is not None and user.channel == EMAIL else None,
     )
 
 

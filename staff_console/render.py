@@ -7,8 +7,10 @@ are shown in Japan or China time, as the staff member chose, with the zone named
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -27,6 +29,17 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def _from_iso(value: object) -> datetime | None:
+    """A moment kept as ISO text (a staff note's `at`), for `Words.when`."""
+    try:
+        return datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+_env.filters["fromiso"] = _from_iso
 
 
 class Words:
@@ -64,6 +77,70 @@ class Words:
 
     def number(self, value: int | float) -> str:
         return format_number(value)
+
+    def actor(self, value: str | None) -> str:
+        """Who did something, as a staff member reads it: a console or CLI account by its name."""
+        kind, _, name = (value or "").partition(":")
+        if kind in ("console", "cli") and name:
+            return name
+        if value == "staff":
+            return self("console.app.actor.staff")
+        return value or ""
+
+    def audit_detail(self, key: str, value: Any) -> str:
+        """One detail of an audit row: its label, and its value as a label where it is a code."""
+        label = self.label("console.audit.details", key)
+        if key in ("before", "after"):
+            shown = self.status(value)
+        elif key == "role":
+            shown = self.label("console.roles", value)
+        elif key == "language":
+            shown = self.label("console.prefs.languages", value)
+        elif key == "timezone":
+            shown = self.label("console.zone", TIMEZONES.get(str(value), ""), str(value))
+        elif key in ("samples_due", "sales_data_due"):
+            shown = self.day_value(str(value))
+        elif isinstance(value, bool):
+            shown = self("console.yes" if value else "console.no")
+        elif isinstance(value, int):
+            shown = self.number(value)
+        else:
+            shown = str(value)
+        return f"{label}：{shown}"
+
+    def day_value(self, value: date | datetime | str | None) -> str:
+        """A date as a date field of the console's forms shows it (2026年3月1日), for `parse_day`."""
+        if isinstance(value, str):
+            value = parse_day(value)
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            value = value.astimezone(self.tz)
+        return f"{value.year}年{value.month}月{value.day}日"
+
+
+_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*[(（][^)）]*[)）])?")
+_TIME = re.compile(r"(\d{1,2})\s*[:：時]\s*(\d{2})\s*分?")
+
+
+def parse_day(text: str) -> date | None:
+    """A date as staff type it in either language: 2026年3月1日, 2026年3月1日（日）, 2026/3/1,
+    2026-03-01 (full-width digits too); None when it is none of these or not a real day."""
+    found = _DAY.fullmatch(unicodedata.normalize("NFKC", text or "").strip())
+    if not found:
+        return None
+    try:
+        return date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return None
+
+
+def parse_time(text: str) -> time | None:
+    """A time of day: 14:30, 14時30分; None when not one."""
+    found = _TIME.fullmatch(unicodedata.normalize("NFKC", text or "").strip())
+    if not found or int(found.group(1)) > 23 or int(found.group(2)) > 59:
+        return None
+    return time(int(found.group(1)), int(found.group(2)))
 
 
 def render(

@@ -7,7 +7,7 @@ from importlib import resources
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from staff_console import desk, pages, signin
+from staff_console import desk, imports, pages, signin
 
 
 def routes() -> list[BaseRoute]:
@@ -35,6 +35,9 @@ def routes() -> list[BaseRoute]:
         Route("/intake", desk.intake_page, methods=get),
         Route("/intake", desk.intake_switch, methods=post),
         Route("/export.{kind:str}", desk.export, methods=get),
+        Route("/import", imports.import_page, methods=get),
+        Route("/import/check", imports.limited(imports.check), methods=post),
+        Route("/import/run", imports.run, methods=post),
         Route("/audit", desk.audit, methods=get),
         Route("/accounts", desk.staff_accounts, methods=get),
         Route("/accounts", desk.account_add, methods=post),

@@ -237,3 +237,147 @@ def test_screenshots_of_the_dashboard_and_one_application(page: Page, console, l
     expect(page.locator("ol.chat")).to_be_visible()
     page.screenshot(path=str(SHOTS / f"application-{lang}-{backend}.png"), full_page=True)
     assert (SHOTS / f"dashboard-{lang}-{backend}.png").stat().st_size > 10_000
+
+
+def test_a_reviewer_uploads_e_mailed_forms_checks_them_and_imports_the_good_one(
+    page: Page, console, app, tmp_path, backend
+):
+    from tests.form_kit import FILLED_JA, blank_form, cell_of, fill
+
+    url, _made = console
+    blank = blank_form(app)
+    good = fill(blank, FILLED_JA, tmp_path / "ume.xlsx")
+    bad = fill(blank, FILLED_JA, tmp_path / "matsu.xlsx", email="ichiro@", corporate_number="1234567890123")
+    before = application_count(app)
+    sign_in(page, url, "reviewer1")
+    page.get_by_role("link", name="エクスポートと受付").click()
+    page.get_by_role("link", name="応募用紙を取り込む").click()
+    page.get_by_label("応募用紙（.xlsx、複数可）").set_input_files([good, bad])
+    page.get_by_label("日付（例：2026年1月20日）").fill("2026年1月9日")
+    page.get_by_label("時刻（例：10:00）").fill("15:30")
+    page.get_by_role("button", name="確認する（まだ登録しません）").click()
+    report = page.locator("section.report")
+    expect(report).to_contain_text("ume.xlsx：問題はありません（確認のみ。登録はしていません）。")
+    expect(report).to_contain_text("matsu.xlsx：登録しませんでした（問題 2 件）。")
+    bad_email = report.locator("tr", has_text=cell_of(blank, "email"))
+    expect(bad_email).to_contain_text("メールアドレス")
+    expect(bad_email).to_contain_text(app.texts.render("ja", "application.invalid.email"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.screenshot(path=str(SHOTS / f"import-check-ja-{backend}.png"), full_page=True)
+    assert application_count(app) == before  # the check wrote nothing
+    page.get_by_role("button", name="問題のない 1 件を登録する").click()
+    expect(report).to_contain_text(re.compile(r"ume\.xlsx：JM25-\d{4} として登録しました。"))
+    report.get_by_role("link", name=re.compile("ume.xlsx")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("株式会社うめ製菓")
+    expect(page.locator("dl.facts")).to_contain_text("メール（応募用紙）")
+    expect(page.locator("dl.facts")).to_contain_text("2026年1月9日（金） 15:30")  # received, Japan time
+
+
+def application_count(app) -> int:
+    from sqlalchemy import func, select
+
+    from storage.models import Application
+
+    with app.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Application)).scalar_one()
+
+
+def _tour(page: Page, url: str, lang: str, backend: str, references: dict[str, str]) -> list[str]:
+    """Every page of the console, a screenshot each; the text of each, for the checks."""
+    texts = []
+
+    def visit(name: str, path: str | None = None) -> None:
+        if path is not None:
+            page.goto(f"{url}{path}")
+        page.screenshot(path=str(SHOTS / f"tour-{name}-{lang}-{backend}.png"), full_page=True)
+        texts.append(page.locator("body").inner_text())
+
+    visit("dashboard", "/staff/")
+    visit("applications", "/staff/applications")
+    page.goto(f"{url}/staff/applications/{references['chat']}")
+    page.locator("input[name=samples_due]").fill("2026年3月1日")
+    page.locator("form[action$='/details'] button[type=submit]").click()
+    page.locator("form[action$='/notes'] textarea").fill("成分表を依頼済み")
+    page.locator("form[action$='/notes'] button[type=submit]").click()
+    expect(page.locator("input[name=samples_due]")).to_have_value("2026年3月1日")
+    visit("application")
+    visit("email-move-preview", f"/staff/applications/{references['email']}/move?to=under_review")
+    page.locator("form.confirm button[type=submit]").click()
+    expect(page.locator(".flash")).to_be_visible()
+    visit("email-application")
+    deliveries = page.locator("section.box", has=page.locator("a[href^='mailto:']")).last
+    expect(deliveries).to_contain_text("ichiro@ume-seika.example.jp")
+    expect(deliveries).to_contain_text("届けられません" if lang == "ja" else "无法送达")
+    visit("move-preview", f"/staff/applications/{references['chat']}/move?to=accepted")
+    visit("enquiries", "/staff/enquiries?show=all")
+    visit("broadcasts", "/staff/broadcasts")
+    page.locator("fieldset").first.get_by_role("checkbox").first.check()
+    page.locator("textarea[name=text_ja]").fill("【JETRO】ご案内")
+    page.locator("textarea[name=text_zh]").fill("【JETRO】通知")
+    page.locator("form[action='/staff/broadcasts/preview'] button[type=submit]").click()
+    visit("broadcast-preview")
+    visit("broadcast", f"/staff/broadcasts/{references['broadcast']}")
+    visit("intake", "/staff/intake")
+    visit("import", "/staff/import")
+    visit("audit", "/staff/audit")
+    visit("accounts", "/staff/accounts")
+    visit("not-found", "/staff/applications/JM25-9999")
+    return texts
+
+
+CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # a snake_case code (under_review, kol_affiliate…)
+UTC_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\+00:00|UTC")
+
+
+@pytest.mark.parametrize("lang", ["ja", "zh"])
+def test_every_page_in_either_language_shows_labels_and_local_times_not_codes(
+    page: Page, console, app, lang, backend
+):
+    from bot.form_import import import_forms
+    from tests.form_kit import FILLED_JA, blank_form, fill
+
+    url, made = console
+    form = fill(blank_form(app), FILLED_JA, app.settings.files_dir / "ume.xlsx")
+    (imported,) = import_forms(app, [("ume.xlsx", form)], who="cli:setup").files
+    segment = casting.Segment(references=(made["7102"].reference,))
+    broadcast_id, _ = casting.prepare(app, segment, "ご案内", "通知", "cli:test")
+    casting_done = {"chat": made["7101"].reference, "email": imported.reference, "broadcast": broadcast_id}
+    account(app, "kanri", "admin")
+    name = "admin1" if lang == "zh" else "kanri"
+    sign_in(page, url, name)
+    if lang == "zh":  # and in China time
+        page.locator("select[name=timezone]").select_option("Asia/Shanghai")
+        expect(page.locator("footer")).to_contain_text("北京时间")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    texts = _tour(page, url, lang, backend, casting_done)
+    for shown in texts:
+        assert not CODE.findall(shown), CODE.findall(shown)
+        assert not UTC_TEXT.search(shown), UTC_TEXT.search(shown)
+        assert not re.search(r"\b(?:console|cli|email|telegram):", shown)  # who, by name
+        assert "=" not in shown  # an audit row's details by their labels
+    hour = "08:00" if lang == "zh" else "09:00"  # the clock is 00:00 UTC: China time, Japan time
+    audit = texts[-3]
+    assert f"2026年1月10日（{'周六' if lang == 'zh' else '土'}） {hour}" in audit
+    assert ("样品期限：2026年3月1日" if lang == "zh" else "サンプルの期日：2026年3月1日") in audit
+
+
+def test_every_page_reads_without_javascript(console, browser, backend):
+    url, made = console
+    context = browser.new_context(java_script_enabled=False, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    try:
+        sign_in(page, url, "admin1")
+        expect(page.locator("svg.chart").first).to_be_visible()  # the charts are server-drawn SVG
+        expect(page.locator("form.prefs button")).to_be_visible()  # the script would hide it
+        page.goto(f"{url}/staff/applications?status=under_review")
+        expect(page.locator("table.list tbody tr")).to_have_count(2)
+        page.goto(f"{url}/staff/applications/{made['7101'].reference}")
+        expect(page.locator("ol.chat li.said").first).to_contain_text("你好")
+        page.goto(f"{url}/staff/enquiries")
+        expect(page.locator(f"#enquiry-{made['enquiry']}")).to_contain_text("样品可以寄到上海吗")
+        page.goto(f"{url}/staff/import")
+        expect(page.get_by_role("button", name="检查（暂不登记）")).to_be_visible()
+    finally:
+        context.close()
