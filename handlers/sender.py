@@ -41,6 +41,7 @@ from storage.runner import StepRunner
 __all__ = ["Sender", "Transport", "Unconfigured", "retry_failure"]
 log = logging.getLogger(__name__)
 
+WINDOW = 500  # rows read at a time while waiting for outcomes
 LEASE_TTL = timedelta(seconds=15)  # a dead sender's lane is taken over this long after its last turn
 
 
@@ -308,23 +309,33 @@ class Sender:
         deadline = loop.time() + timeout
         wanted = list(ids)
         known: dict[int, deliveries.State] = {}  # rows seen settled: not read again
+        gone: set[int] = set()
 
         def read(open_ids: list[int]) -> dict[int, deliveries.State]:
             with self.engine.connect() as conn:
                 return deliveries.outcomes_of(conn, open_ids)
 
         while True:
-            open_ids = [key for key in wanted if key not in known]
-            # a read only: off the writer thread (SQLite in WAL mode reads beside its one writer)
-            found = await self.runner.io(read, open_ids) if open_ids else {}
+            # Rows settle roughly in id order: read the oldest open ones a window at a time, and
+            # stop at the first window that is not all settled (a large broadcast's poll stays small).
+            open_ids = sorted(key for key in wanted if key not in known and key not in gone)
+            found: dict[int, deliveries.State] = {}
             left = deadline - loop.time()
-            for key, state in found.items():
-                if self._settled(state, left):
-                    known[key] = state
+            for start in range(0, len(open_ids), WINDOW):
+                window = open_ids[start : start + WINDOW]
+                # a read only: off the writer thread (SQLite in WAL mode reads beside its one writer)
+                read_now = await self.runner.io(read, window)
+                found.update(read_now)
+                settled_here = [key for key, state in read_now.items() if self._settled(state, left)]
+                known.update((key, read_now[key]) for key in settled_here)
+                gone.update(key for key in window if key not in read_now)  # no such row: nothing to wait for
+                if len(settled_here) + sum(key in gone for key in window) < len(window):
+                    break
             outcomes = {key: state.outcome for key, state in {**found, **known}.items()}
             if on_progress is not None:
                 on_progress(outcomes)
-            if left <= 0 or all(key in known or found.get(key) is None for key in wanted):
+            done = all(key in known or key in gone for key in wanted)
+            if left <= 0 or done:
                 return outcomes
             self.wake()
             await asyncio.sleep(min(poll, left))
