@@ -29,10 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, exists, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import aliased
 
 from storage import kv
 from storage.models import Delivery, User
@@ -305,29 +304,33 @@ class Claimed:
     was_stale: bool = False  # claimed before by a sender that died
 
 
-_e = aliased(_d)
-_EARLIER_OPEN = exists().where(
-    _e.c.user_id == _d.c.user_id,
-    _e.c.id < _d.c.id,
-    or_(
-        and_(
-            _e.c.outcome == SENDING,
-            _e.c.claimed_until >= bindparam("now"),
-            _e.c.claimed_by != bindparam("me"),
-        ),
-        and_(_e.c.outcome == QUEUED, _e.c.next_attempt_at > bindparam("now")),
-    ),
-)
+# Due rows, oldest first; then, for their users only, the earliest row that must go first and
+# cannot now (being sent by another sender, or waiting for its retry). Two small queries: one
+# correlated NOT EXISTS over every queued row cost PostgreSQL ~0.7 s a claim at 10,000 rows.
 _DUE = (
-    select(_d.c.id)
+    select(_d.c.id, _d.c.user_id)
     .where(
         _d.c.channel == bindparam("channel"),
         _d.c.outcome == QUEUED,
         _d.c.next_attempt_at <= bindparam("now"),
-        ~_EARLIER_OPEN,
     )
     .order_by(_d.c.id)
     .limit(bindparam("limit"))
+)
+_BLOCKING = (
+    select(_d.c.user_id, func.min(_d.c.id))
+    .where(
+        _d.c.user_id.in_(bindparam("users", expanding=True)),
+        or_(
+            and_(
+                _d.c.outcome == SENDING,
+                _d.c.claimed_until >= bindparam("now"),
+                _d.c.claimed_by != bindparam("me"),
+            ),
+            and_(_d.c.outcome == QUEUED, _d.c.next_attempt_at > bindparam("now")),
+        ),
+    )
+    .group_by(_d.c.user_id)
 )
 _TAKE = (
     update(_d)
@@ -387,7 +390,15 @@ def release_lease(conn: Connection, channel: str, holder: str) -> None:
 
 def claim(conn: Connection, channel: str, holder: str, now: datetime, limit: int) -> list[Claimed]:
     """Take up to `limit` due rows of a channel, oldest first, for `holder`."""
-    ids = list(conn.execute(_DUE, {"channel": channel, "now": now, "limit": limit, "me": holder}).scalars())
+    due = conn.execute(_DUE, {"channel": channel, "now": now, "limit": limit}).all()
+    if not due:
+        return []
+    users = sorted({row.user_id for row in due})
+    first: dict[int, int] = {}
+    for start in range(0, len(users), 900):
+        params = {"users": users[start : start + 900], "now": now, "me": holder}
+        first.update((user, earliest) for user, earliest in conn.execute(_BLOCKING, params))
+    ids = [row.id for row in due if row.id < first.get(row.user_id, row.id + 1)]
     if not ids:
         return []
     taken = list(conn.execute(_TAKE, {"ids": ids, "me": holder, "until": now + CLAIM_FOR}).scalars())
