@@ -42,13 +42,35 @@ def main(verbose: bool) -> None:
     )
 
 
+def _chat_logging(verbose: bool, log_file: str) -> None:
+    """The console conversation is stdout and the terminal: log lines go to a file, or with
+    --verbose to stderr, and never in between the bot's answers unasked."""
+    root = logging.getLogger()
+    for old in list(root.handlers):
+        root.removeHandler(old)
+    handler: logging.Handler = (
+        logging.StreamHandler(sys.stderr) if verbose else logging.FileHandler(log_file, encoding="utf-8")
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
 @main.command()
 @click.option("--lang", type=click.Choice(LANGUAGES), default=None, help="Language to talk in.")
 @click.option("--user", default=None, help="Who you are in the console (default: your login name).")
-def chat(lang: str | None, user: str | None) -> None:
+@click.option("--verbose", is_flag=True, help="Show the log lines (on stderr) while you chat.")
+@click.option(
+    "--log-file",
+    default="japanmall-chat.log",
+    show_default=True,
+    help="Where the log lines go (never into the conversation); without --verbose.",
+)
+def chat(lang: str | None, user: str | None, verbose: bool, log_file: str) -> None:
     """Talk to the bot in the terminal: same core, same database."""
     from handlers import console
 
+    _chat_logging(verbose, log_file)
     app = load_app()
     sys.exit(console.run(app.dialog, user or getpass.getuser(), language=lang))
 

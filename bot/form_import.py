@@ -22,14 +22,15 @@ from typing import IO
 
 from bot.form_reader import FormFile, Unreadable, read_form
 from bot.wiring import App
-from conversations.application import intake
+from conversations.application import consent, intake
 from conversations.application.blank import empty_context
+from conversations.application.check import whole_check
 from conversations.application.document import XLSX_MIME
 from conversations.application.drafts import collect
 from conversations.application.form_import import Problem, Text, read_answers
 from conversations.application.submit import reference_for
 from conversations.context import Context
-from conversations.eligibility import VERDICT_KEY, evaluate
+from conversations.eligibility import VERDICT_KEY
 from conversations.i18n import Texts
 from conversations.vocab import EMAIL
 from storage import applications as store
@@ -205,7 +206,8 @@ def _company_problems(ctx: Context, form: FormFile, seen: set[str]) -> list[Prob
         ]
     if number in seen:
         return [Problem(cell, "corporate_number", "export.import.duplicate_in_batch")]
-    verdict = evaluate(ctx.answers, ctx.programme)
+    judged = whole_check(ctx.answers, ctx.programme)  # the same whole check as the chat's submission
+    verdict = judged.verdict
     ctx.answers[VERDICT_KEY] = verdict
     if verdict["eligible"] is False:
         return [Problem(None, None, "export.import.not_eligible", {"rules": ", ".join(verdict["failed"])})]
@@ -238,6 +240,7 @@ def _submit(app: App, ctx: Context, number: int, content: bytes, who: str) -> st
         "channel": EMAIL,
         "source": SOURCE,
         VERDICT_KEY: answers[VERDICT_KEY],
+        "consent": consent.summary(answers),
         "imported_by": who,
         "imported_at": app.services.clock().isoformat(),
     }

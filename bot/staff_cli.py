@@ -8,6 +8,7 @@ from bot.broadcast_cli import broadcast
 from bot.staff_commands import COMMANDS
 from bot.staff_export import export
 from bot.staff_import import import_
+from bot.staff_records import erase, intake, link
 from bot.staff_users_cli import user
 
 
@@ -22,3 +23,6 @@ staff.add_command(export)
 staff.add_command(broadcast)
 staff.add_command(import_)
 staff.add_command(user)
+staff.add_command(link)
+staff.add_command(erase)
+staff.add_command(intake)

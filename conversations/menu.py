@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from conversations import phase
 from conversations.context import Context
 from conversations.flow import HANDLED, Form, Step
 from conversations.registry import Registry
@@ -36,7 +37,11 @@ def _set_language(ctx: Context, value: str) -> str:
 
 
 def _welcome(ctx: Context) -> str | None:
-    ctx.say("core.welcome")
+    now = phase.current(ctx)  # the greeting speaks from the programme's phase
+    if now.intake_open:
+        ctx.say("core.welcome")
+    else:
+        phase.say(ctx, "welcome", now)
     return None
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "Contact",
     "Dates",
     "MidTier",
+    "Privacy",
     "Programme",
     "Reminders",
     "Samples",
@@ -111,6 +112,16 @@ class Reminders(_Model):
     quiet_end: time
 
 
+class Privacy(_Model):
+    """The personal-data notice of the call (who collects, for what, where it is kept, whom to ask
+    for correction or deletion) and the separate consent to transfer abroad (PIPL, companies in
+    China). `version` is stored with each consent; a new text needs a new version."""
+
+    version: str = Field(min_length=1)
+    notice: Bilingual
+    transfer: Bilingual
+
+
 class Programme(_Model):
     id: str
     reference_prefix: str = Field(pattern=r"^[A-Z0-9]{2,8}$")
@@ -127,6 +138,7 @@ class Programme(_Model):
     sme: tuple[SmeLine, ...]
     mid_tier: MidTier
     reminders: Reminders
+    privacy: Privacy
 
     @field_validator("timezone")
     @classmethod

@@ -282,3 +282,19 @@ class MessageLog(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     inbound: Mapped[str | None] = mapped_column(Text)
     outbound: Mapped[str | None] = mapped_column(Text)
+
+
+class ApplicationLink(Base):
+    """A second chat account that staff linked to an application: it sees the application too."""
+
+    __tablename__ = "application_links"
+    __table_args__ = (
+        UniqueConstraint("application_id", "user_id", name="uq_application_links_application_user"),
+        Index("ix_application_links_user", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    linked_by: Mapped[str] = mapped_column(String(160))
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)

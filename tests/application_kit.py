@@ -43,12 +43,20 @@ VERDICT: dict[str, Any] = {
     "unknown": [],
     "warnings": [],
 }
+# The personal-data consent as the form stores it (conversations/application/consent.py).
+CONSENT: dict[str, Any] = {
+    "agreed": True,
+    "version": "2025-1",
+    "at": "2026-01-05T10:00:00+09:00",
+    "via": "chat",
+}
 # The application's own fields, all answered (for users placed straight at the confirm).
 FIELDS: dict[str, Any] = {
     "company_name_ja": "株式会社さくら食品",
     "company_name_en": None,
     "address": "東京都千代田区丸の内1-1-1",
     "website": None,
+    "privacy_consent": CONSENT,
     "contact_name": "山田花子",
     "contact_title": "海外事業部 部長",
     "email": "hanako@sakura-foods.example.jp",

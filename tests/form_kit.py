@@ -21,6 +21,7 @@ def jan(base: str) -> str:
 
 # A company filling the blank form in Japanese: labels as the drop-down lists offer them.
 FILLED_JA: dict[str, Any] = {
+    "privacy_consent": "はい",
     "applicant_type": "日本法人",
     "company_name_ja": "株式会社うめ製菓",
     "corporate_number": corporate_number(77),
@@ -67,6 +68,7 @@ FILLED_JA: dict[str, Any] = {
 }
 # What the application holds once FILLED_JA is imported (fields that do not apply are absent).
 IMPORTED_JA: dict[str, Any] = {
+    "privacy_consent": {"agreed": True, "version": "2025-1"},  # as tests' without_verdict shows it
     "applicant_type": "japanese_corporation",
     "company_name_ja": "株式会社うめ製菓",
     "company_name_en": None,

@@ -39,6 +39,9 @@ def test_bad_values_are_refused_with_the_reason_in_japanese(app):
         > ホームページはありません
         < URL として読み取れませんでした
         > スキップ
+        < 【個人情報の取り扱いについて】
+        < 利用目的：本事業の運営
+        > はい、同意します
         < ご担当者のお名前
         > 山田花子
         > 部長
@@ -104,6 +107,8 @@ def test_bad_values_are_refused_with_the_reason_in_chinese(app):
         > 7000012050002
         > 东京都千代田区
         > https://sakura.example.jp
+        < 【关于个人信息的处理】
+        > 同意
         > 王小明
         > 经理
         > wang@

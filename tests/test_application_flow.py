@@ -32,6 +32,11 @@ def test_complete_application_in_japanese_after_the_pre_check(app):
         > 東京都千代田区丸の内1-1-1
         < ウェブサイトの URL
         > www.sakura-foods.example.jp
+        < 【個人情報の取り扱いについて】
+        < ジェトロ（日本貿易振興機構）が取得します
+        < 訂正・削除のご依頼：ジェトロ上海事務所
+        <! 国外への提供
+        > はい、同意します
         < ご担当者のお名前
         > 山田花子
         < 部署と役職
@@ -78,6 +83,8 @@ def test_complete_application_in_japanese_after_the_pre_check(app):
         <! ほかの「中国消費者向け販促
         > スキップ
         < 入力内容をご確認ください
+        < 【個人情報の取り扱い】
+        < 個人情報の取り扱いへの同意：同意済み（2025-1 版、2026年1月10日（土））
         < 【応募企業】
         < 4. 法人番号：7000012050002
         < 6. ウェブサイト：https://www.sakura-foods.example.jp
@@ -140,6 +147,12 @@ def test_complete_application_in_chinese_asking_everything_itself(app):
         > 上海市长宁区延安西路2201号
         < 公司网站
         > 跳过
+        < 【关于个人信息的处理】
+        < 由日本贸易振兴机构（JETRO）收集
+        > 同意
+        < 【关于向境外提供个人信息】
+        < 提供给JETRO总部（日本东京）
+        > 同意
         < 联系人姓名
         > 王小明
         < 部门及职务

@@ -73,7 +73,12 @@ def only_application(app) -> apps.ApplicationRow:
 
 
 def without_verdict(data: dict) -> dict:
-    return {key: value for key, value in data.items() if key != "eligibility_verdict"}
+    """The data but the verdict; a consent by what was agreed to (an import records its own time)."""
+    out = {key: value for key, value in data.items() if key != "eligibility_verdict"}
+    for key in ("privacy_consent", "privacy_transfer"):
+        if isinstance(out.get(key), dict):
+            out[key] = {"agreed": out[key]["agreed"], "version": out[key]["version"]}
+    return out
 
 
 GROUP_BUYING_ZH = {

@@ -84,6 +84,7 @@ def test_show_every_field_history_and_deliveries(staff, three):
     assert card[2] == "応募資格：適格　企業規模：中小企業（SME-1）　優先枠：はい（P1：はい、P2：はい）"
     sections = [line for line in card if line.startswith("【")]
     assert sections == [
+        "【個人情報の取り扱い】",
         "【応募企業】",
         "【商品のメーカー】",
         "【商品】",

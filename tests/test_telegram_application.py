@@ -67,6 +67,8 @@ def test_japanese_application_by_buttons_with_a_leaflet_uploaded(app, fake, serv
         > 7000012050002
         > 東京都千代田区丸の内1-1-1
         > スキップ
+        < 【個人情報の取り扱いについて】
+        > はい
         > 山田花子
         > 海外事業部 部長
         > hanako.yamada@sakura-foods.example.jp

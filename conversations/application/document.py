@@ -22,6 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from conversations.application import consent
 from conversations.application.fields import KIND, NAMES, SECTION, SECTIONS, applicable
 from conversations.application.summary import display
 from conversations.context import Context
@@ -90,6 +91,10 @@ def _cell(texts: Texts, name: str, value: Any) -> tuple[Cell, str | None]:
         return value, NUMBER_FORMATS[kind]
     if kind == "materials":
         return "\n".join(_material(item) for item in value), None
+    if kind == "consent":  # agreed or not, as the import reads it back ("はい / 是")
+        word = f"core.options.{'yes' if consent.given(value) else 'no'}"
+        ja, zh = (texts.render(lang, word) for lang in LANGUAGES)
+        return f"{ja} / {zh}", None
     if kind in ("bool", "choice", "platforms"):
         ja, zh = (display(texts, lang, name, value) for lang in LANGUAGES)
         return (ja if ja == zh else f"{ja} / {zh}"), None

@@ -18,6 +18,10 @@ def collect(answers: Mapping[str, Any]) -> dict[str, Any]:
     return {key: answers[key] for key in DATA_KEYS if key in answers}
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
 def save(ctx: Context) -> bool:
     answers = ctx.answers
     return save_draft(
@@ -25,9 +29,9 @@ def save(ctx: Context) -> bool:
         user_id=ctx.user.id,
         programme=ctx.programme.id,
         data=collect(answers),
-        track=answers.get("track"),
-        corporate_number=answers.get("corporate_number"),
-        company_name=answers.get("company_name_ja"),
+        track=_text(answers.get("track")),
+        corporate_number=_text(answers.get("corporate_number")),
+        company_name=_text(answers.get("company_name_ja")),
         now=ctx.now,
     )
 

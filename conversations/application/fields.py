@@ -4,38 +4,40 @@ Every field is a step whose name is its key in `ctx.answers`. The eligibility pr
 (docs/interfaces.md) are shared with the pre-check: a field already answered there is never asked again.
 A field is *open* when it applies to this company and has no acceptable answer yet; the form
 always moves to the first open field, so resuming, /back and editing from the summary all land
-where they should.
+where they should. Whether an answer is acceptable under the programme's rules is the eligibility
+engine's to say (`conversations.eligibility.rules`: `judged`, `failing_keys`, `allowed_tracks`):
+this module restates no rule. The tracks offered are those the engine leaves open.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conversations import vocab
+from conversations.application import consent
 from conversations.application import parsers as read
 from conversations.application import validators as check
 from conversations.application.intake import on_corporate_number
 from conversations.application.materials import on_materials
 from conversations.context import Context
+from conversations.eligibility import rules as engine
 from conversations.eligibility.profile import PROFILE_KEYS as PROFILE_KEY_ORDER
 from conversations.flow import HANDLED, Step
+
+if TYPE_CHECKING:
+    from conversations.programme import Programme
 
 Answers = Mapping[str, Any]
 
 PROFILE_KEYS = frozenset(PROFILE_KEY_ORDER)  # the profile's keys (docs/interfaces.md), declared once
 COMMITMENTS = vocab.COMMITMENTS
-ELIGIBLE_TYPES = vocab.ELIGIBLE_APPLICANT_TYPES
-# A field whose answer decides an eligibility rule: (rule id, test of an acceptable answer).
-RULES: dict[str, tuple[str, Callable[[Any], bool]]] = {
-    "applicant_type": ("E1", lambda value: value in ELIGIBLE_TYPES),
-    "japanese_brand": ("E2", lambda value: value is True),
-    "cross_border_direct": ("E4", lambda value: value is False),
-    "distributed_in_china": ("E5", lambda value: value is True),
-    **{name: (rule, lambda value: value is True) for name, rule in COMMITMENTS.items()},
-}
+# The fields whose answer decides an eligibility rule, and which rule: the engine's own table.
+RULE_OF: dict[str, str] = {key: rule for rule, key in engine.DECIDING_KEY.items()}
+JUDGED = frozenset(RULE_OF) | {"track"}
 
-KIND: dict[str, str] = {}  # text choice bool yen headcount cny platforms materials count
+KIND: dict[str, str] = {}  # text choice bool yen headcount cny platforms materials count consent
+OPTIONAL: set[str] = set()
 SECTION: dict[str, str] = {}
 WHEN: dict[str, Callable[[Answers], bool]] = {}
 
@@ -45,28 +47,58 @@ def applies(name: str, answers: Answers) -> bool:
     return when is None or when(answers)
 
 
-def answered(name: str, answers: Answers) -> bool:
-    if name in RULES:
-        return name in answers and RULES[name][1](answers[name])
-    if name == "materials":
-        return bool(answers.get("materials"))
-    if name in PROFILE_KEYS:
-        return answers.get(name) is not None
-    return name in answers  # an optional field skipped holds None
+def shaped(name: str, value: Any) -> bool:
+    """The value has the shape its field's kind stores (a draft or a file may hold anything)."""
+    kind = KIND.get(name, "text")
+    if kind in ("text", "choice"):
+        return isinstance(value, str) and bool(value.strip())
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind in ("platforms", "materials"):
+        return isinstance(value, list) and (kind == "platforms" or bool(value))
+    if kind in ("yen", "headcount", "count", "cny"):
+        return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+    return True
 
 
-def is_open(name: str, answers: Answers) -> bool:
-    return applies(name, answers) and not answered(name, answers)
+def answered(name: str, answers: Answers, programme: Programme | None = None) -> bool:
+    """An acceptable answer: given, of its kind's shape, a profile value the contract allows,
+    and (with the programme) not failing the rule it decides. An optional field skipped holds None."""
+    if name in consent.KEYS:
+        return consent.given(answers.get(name), programme)
+    if name not in answers:
+        return False
+    value = answers[name]
+    if value is None:
+        return name in OPTIONAL
+    if not shaped(name, value):
+        return False
+    if programme is None or (name not in PROFILE_KEYS and name not in JUDGED):
+        return True
+    profile, failing, allowed = engine.judgement(answers, programme)
+    if name in PROFILE_KEYS and name not in profile:
+        return False  # a value the profile's contract does not allow
+    if name == "track":
+        return value in allowed
+    return name not in failing
+
+
+def is_open(name: str, answers: Answers, programme: Programme | None = None) -> bool:
+    return applies(name, answers) and not answered(name, answers, programme)
 
 
 def rule_check(name: str) -> Callable[[Context, Any], str | None]:
-    """After an answer that fails its rule: say which rule and why, and ask again."""
-    rule, acceptable = RULES[name]
+    """After an answer the engine judges failing: say what the rule asks, and ask again."""
 
     def on_answer(ctx: Context, value: Any) -> str | None:
-        if acceptable(value):
+        if engine.judged(name, ctx.answers, ctx.programme) is not False:
             return None
-        ctx.say("application.rule_not_met", rule=rule, condition=ctx.t(f"application.rules.{rule}"))
+        rule = RULE_OF.get(name)
+        if rule is None:  # a track the answers rule out
+            ctx.say("check.track_not_open")
+        else:
+            ctx.say("application.rule_not_met", rule=rule, condition=ctx.t(f"application.rules.{rule}"))
+        ctx.answers.pop(name, None)
         ctx.ask_again()
         return HANDLED
 
@@ -94,19 +126,27 @@ def field(
     **kwargs: Any,
 ) -> Step:
     KIND[name], SECTION[name] = kind, section
+    if kwargs.get("optional"):
+        OPTIONAL.add(name)
     if when is not None:
         WHEN[name] = when
-    if name in RULES and "on_answer" not in kwargs:
+    if name in JUDGED and "on_answer" not in kwargs:
         kwargs["on_answer"] = rule_check(name)
-    labels = "core.options" if kind == "bool" else f"application.options.{name}"
+    labels = kwargs.pop("labels", "core.options" if kind == "bool" else f"application.options.{name}")
     return Step(
         name,
-        f"application.q.{name}",
+        f"privacy.q.{name}" if kind == "consent" else f"application.q.{name}",
         options=("yes", "no") if kind == "bool" else options,
         labels=labels,
-        skip=lambda ctx: not is_open(name, ctx.answers),
+        skip=lambda ctx: not is_open(name, ctx.answers, ctx.programme),
         **kwargs,
     )
+
+
+def offered_tracks(ctx: Context) -> tuple[str, ...]:
+    """The tracks the engine's verdict on the answers so far allows, in the programme's order."""
+    allowed = engine.allowed_tracks(ctx.answers, ctx.programme)
+    return tuple(t for t in ctx.programme.tracks if t in allowed)
 
 
 def _maker(ctx: Context) -> dict[str, Any]:
@@ -136,6 +176,26 @@ COMPANY = [
     field("uscc", "text", "company", when=_SUBSIDIARY, parse=read.checked(check.uscc)),
     field("address", "text", "company", parse=read.plain(300)),
     field("website", "text", "company", parse=read.checked(check.url), optional=True),
+    # docs/programme-rules.md "Personal data": the notice and consent come before the first person's data
+    field(
+        consent.NOTICE,
+        "consent",
+        "privacy",
+        options=("yes", "no"),
+        labels="core.options",
+        question_vars=consent.question_vars(consent.NOTICE),
+        on_answer=consent.on_answer(consent.NOTICE),
+    ),
+    field(
+        consent.TRANSFER,
+        "consent",
+        "privacy",
+        when=consent.needs_transfer,
+        options=("yes", "no"),
+        labels="core.options",
+        question_vars=consent.question_vars(consent.TRANSFER),
+        on_answer=consent.on_answer(consent.TRANSFER),
+    ),
     field("contact_name", "text", "company", parse=read.plain(100)),
     field("contact_title", "text", "company", parse=read.plain(200)),
     field("email", "text", "company", parse=read.checked(check.email)),
@@ -198,7 +258,7 @@ PRODUCT = [
     ),
 ]
 TRACK = [
-    field("track", "choice", "track", options=lambda ctx: tuple(ctx.programme.tracks)),
+    field("track", "choice", "track", options=lambda ctx: offered_tracks(ctx)),
     field("ec_platforms", "platforms", "track", when=_KOL, parse=read.platforms),
     field("store_owner", "choice", "track", when=_KOL, options=vocab.STORE_OWNERS),
     field("store_name", "text", "track", when=_KOL, parse=read.plain(300)),
@@ -238,7 +298,7 @@ OTHER = [
     field("notes", "text", "other", parse=read.plain(1000), optional=True),
 ]
 
-SECTIONS = ("company", "manufacturer", "product", "track", "materials", "commitments", "other")
+SECTIONS = ("privacy", "company", "manufacturer", "product", "track", "materials", "commitments", "other")
 FIELDS: list[Step] = [*COMPANY, *MANUFACTURER, *PRODUCT, *TRACK, *MATERIALS, *COMMITMENT_STEPS, *OTHER]
 NAMES = tuple(step.name for step in FIELDS)
 BOOLEANS = frozenset(name for name in NAMES if KIND[name] == "bool")
@@ -249,5 +309,6 @@ def applicable(answers: Answers) -> list[str]:
     return [name for name in NAMES if applies(name, answers)]
 
 
-def open_fields(answers: Answers) -> list[str]:
-    return [name for name in NAMES if is_open(name, answers)]
+def open_fields(answers: Answers, programme: Programme | None = None) -> list[str]:
+    """The fields still to answer; with the programme, an answer its rule fails counts as open."""
+    return [name for name in NAMES if is_open(name, answers, programme)]

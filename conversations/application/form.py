@@ -11,9 +11,9 @@ from typing import Any
 
 from conversations.answers import askback
 from conversations.answers.choices import says_nothing
-from conversations.application import drafts, intake
+from conversations.application import check, drafts, intake
 from conversations.application.common import to_menu, zone
-from conversations.application.fields import BOOLEANS, FIELDS, NAMES, open_fields
+from conversations.application.fields import BOOLEANS, FIELDS, NAMES, offered_tracks, open_fields
 from conversations.application.submit import submit
 from conversations.application.summary import editable, render, shown
 from conversations.application.validators import clean
@@ -21,6 +21,7 @@ from conversations.context import Context
 from conversations.events import Inbound, Option
 from conversations.flow import FINISH, HANDLED, Form, Invalid, Step, targets
 from storage.applications import submitted_for_user
+from storage.links import linked_applications
 
 NAME = "application"
 _DATA = frozenset(NAMES)
@@ -72,7 +73,9 @@ def _explain_verdict(ctx: Context, verdict: dict[str, Any]) -> None:
 
 def on_enter(ctx: Context) -> str | None:
     """Refuse what cannot be taken, run the pre-check first when it exists, then start or resume."""
-    first = submitted_for_user(ctx.conn, ctx.user.id, ctx.programme.id)
+    first = submitted_for_user(ctx.conn, ctx.user.id, ctx.programme.id) or next(
+        (row for row in linked_applications(ctx.conn, ctx.user.id) if row.programme == ctx.programme.id), None
+    )
     if first is not None:
         intake.tell_existing(ctx, first, same_user=True)
         to_menu(ctx)
@@ -87,13 +90,19 @@ def on_enter(ctx: Context) -> str | None:
         ctx.say("application.eligibility_first")
         ctx.go("eligibility")
         return HANDLED
-    verdict = ctx.answers.get("eligibility_verdict")
-    if isinstance(verdict, dict) and verdict.get("eligible") is False:
+    # the stored verdict is not trusted: the answers are judged again as they stand now
+    verdict = check.verdict_of(ctx.answers, ctx.programme)
+    if verdict["eligible"] is False or not offered_tracks(ctx):
         _explain_verdict(ctx, verdict)
-        to_menu(ctx)
+        if ctx.services.registry.has_flow("eligibility"):
+            ctx.state.context["then"] = NAME  # change the one answer, then the verdict again
+            ctx.go("eligibility")
+        else:
+            to_menu(ctx)
         return HANDLED
+    ctx.answers["eligibility_verdict"] = verdict
     if drafts.start(ctx):
-        ctx.say("application.resume", remaining=len(open_fields(ctx.answers)))
+        ctx.say("application.resume", remaining=len(open_fields(ctx.answers, ctx.programme)))
     else:
         ctx.say("application.start", deadline=ctx.programme.dates.deadline, zone=zone(ctx))
     return None
@@ -101,7 +110,33 @@ def on_enter(ctx: Context) -> str | None:
 
 @targets("confirm", "edit")
 def _after_summary(_ctx: Context, choice: str) -> str:
-    return "confirm" if choice == "confirm" else "edit"
+    return "confirm" if choice == "confirm" else "edit"  # the whole check runs at submission
+
+
+def fix_items(ctx: Context) -> list[check.Item]:
+    return list(check.whole_check(ctx.answers, ctx.programme).items)
+
+
+def _fix_vars(ctx: Context) -> dict[str, Any]:
+    lines = []
+    for item in fix_items(ctx):
+        label = ctx.t(f"application.fields.{item.field}")
+        condition = ctx.t(f"application.rules.{item.rule}") if item.rule else ""
+        lines.append(ctx.t(f"check.item.{item.reason}", label=label, condition=condition))
+    return {"items": "\n".join(lines)}
+
+
+def _fix(ctx: Context, name: str) -> str:
+    """The tapped item's question; with nothing left to fix (answered meanwhile), the summary."""
+    if name not in _DATA:
+        return "summary"
+    return _edit(ctx, name)
+
+
+def show_fix(ctx: Context) -> None:
+    """The whole check found something: list it, each item a button that goes to its question."""
+    ctx.move(NAME, "fix", remember=False)
+    ctx.ask_again()
 
 
 def _field_number(ctx: Context, text: str) -> str:
@@ -125,7 +160,7 @@ def _back_to_summary(_ctx: Context, _value: Any) -> str:
     return "summary"
 
 
-@targets("summary", FINISH)
+@targets("summary", "fix", FINISH)
 def _after_confirm(_ctx: Context, _choice: str) -> str:
     return "summary"  # for the diagram: `_confirmed` submits, or returns to the summary
 
@@ -159,6 +194,16 @@ application = ApplicationForm(
             on_answer=_edit,
             next=_back_to_summary,
             question_vars=lambda ctx: {"count": len(editable(ctx.answers))},
+        ),
+        Step(
+            "fix",
+            "check.question",
+            options=lambda ctx: [item.field for item in fix_items(ctx)],
+            labels="application.fields",
+            field="",
+            on_answer=_fix,
+            next=_back_to_summary,
+            question_vars=_fix_vars,
         ),
         Step(
             "confirm",

@@ -1,7 +1,8 @@
 """A filled form's cells read into the application's answers, by the chat's own code path: the
-form's declared fields (fields.FIELDS: when each applies, its options, its parser, whether it is
-optional) and the rules a field's answer must meet (fields.RULES). What is wrong is a `Problem`
-naming the cell and the reason's text, as the chat would have said it.
+form's declared fields (fields.FIELDS: when each applies, its options, its parser, whether it
+is optional) and the rules a field's answer must meet (the eligibility engine's judgement).
+The privacy rows are read by the chat's consent code (consent.py): no agreement, no import.
+What is wrong is a `Problem` naming the cell and the reason's text, as the chat would have said it.
 
 The .xlsx itself is read elsewhere (bot/form_reader.py): this module sees field names, cell
 references and values only.
@@ -17,9 +18,11 @@ from datetime import date, datetime
 from typing import Any
 
 from conversations.answers.choices import code_for, option_numbers
-from conversations.application.fields import BOOLEANS, FIELDS, KIND, RULES, applies
+from conversations.application import consent
+from conversations.application.fields import BOOLEANS, FIELDS, KIND, RULE_OF, applies
 from conversations.application.materials import MAX_ITEMS
 from conversations.context import Context
+from conversations.eligibility import rules as engine
 from conversations.flow import SKIP_WORDS, Invalid, Step
 from conversations.i18n import Texts
 from conversations.vocab import EC_PLATFORMS, LANGUAGES
@@ -124,6 +127,13 @@ def _platforms(ctx: Context, step: Step, text: str) -> Any:
     raise problem or Invalid("application.invalid.platforms", count=len(EC_PLATFORMS))
 
 
+def _agreed(ctx: Context, step: Step, text: str) -> bool:
+    try:
+        return read_value(ctx, step, text) == "yes"
+    except Invalid:
+        return False
+
+
 def read_answers(ctx: Context, cells: Mapping[str, SheetCell]) -> list[Problem]:
     """Fill `ctx.answers` from the cells, field by field in the form's order (a field applies or not
     by the answers before it, as in the chat); the problems found, in the form's order."""
@@ -135,6 +145,13 @@ def read_answers(ctx: Context, cells: Mapping[str, SheetCell]) -> list[Problem]:
         cell = cells.get(name)
         ref = cell.ref if cell else None
         text = cell_text(cell.value) if cell else ""
+        if KIND[name] == "consent":  # the privacy rows: agreed, or the file is refused
+            agreed = bool(text) and _agreed(ctx, step, text)
+            if agreed:
+                ctx.answers[name] = consent.record(ctx.programme, ctx.now, via="form")
+            else:
+                problems.append(Problem(ref, name, "privacy.import.not_agreed"))
+            continue
         if not text or (step.optional and text.casefold() in SKIP_WORDS):
             if step.optional:
                 ctx.answers[name] = None
@@ -146,12 +163,14 @@ def read_answers(ctx: Context, cells: Mapping[str, SheetCell]) -> list[Problem]:
         except Invalid as bad:
             problems.append(Problem(ref, name, bad.key, bad.variables))
             continue
-        if name in RULES and not RULES[name][1](value):
-            rule = RULES[name][0]
-            condition = Text(f"application.rules.{rule}")
-            problems.append(
-                Problem(ref, name, "export.import.rule_not_met", {"rule": rule, "condition": condition})
-            )
+        if engine.judged(name, {**ctx.answers, name: value}, ctx.programme) is False:
+            if name in RULE_OF:
+                rule = RULE_OF[name]
+                condition = Text(f"application.rules.{rule}")
+                variables = {"rule": rule, "condition": condition}
+                problems.append(Problem(ref, name, "export.import.rule_not_met", variables))
+            else:
+                problems.append(Problem(ref, name, "check.track_not_open"))
             continue
         ctx.answers[name] = value
     return problems

@@ -15,6 +15,7 @@ from conversations.application.fields import open_fields
 from conversations.context import Context
 from conversations.registry import Registry
 from storage.applications import ApplicationRow, applications_for_user
+from storage.links import visible_to
 
 
 def due_dates(ctx: Context, row: ApplicationRow) -> dict[str, Any]:
@@ -49,13 +50,13 @@ def describe(ctx: Context, row: ApplicationRow) -> str:
         return line
     variables = due_dates(ctx, row)
     if row.status == "draft":
-        variables["remaining"] = len(open_fields(ctx.answers))
+        variables["remaining"] = len(open_fields(ctx.answers, ctx.programme))
         variables["open"] = ctx.programme.intake_open(ctx.now)
     return line + "\n" + ctx.t(f"application.next.{row.status}", reference=row.reference or "", **variables)
 
 
 def status(ctx: Context, _args: str) -> None:
-    rows = applications_for_user(ctx.conn, ctx.user.id)
+    rows = visible_to(ctx.conn, ctx.user.id, applications_for_user(ctx.conn, ctx.user.id))  # never another's
     if not rows:
         ctx.say("core.status.none")
     for row in rows:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import logging
 
-from conversations.application import drafts, intake
+from conversations.application import check, consent, drafts, intake
 from conversations.application.common import actor, to_menu, zone
 from conversations.application.document import produce
-from conversations.application.fields import open_fields
 from conversations.context import Context
 from conversations.events import Outbound
 from storage import applications as store
@@ -31,11 +30,13 @@ def submit(ctx: Context) -> None:
             intake.tell_existing(ctx, first, same_user=True)
         to_menu(ctx)
         return
-    missing = open_fields(ctx.answers)
-    if missing:
-        ctx.say("application.missing")
-        ctx.move("application", missing[0])
-        ctx.ask_again()
+    judged = check.whole_check(ctx.answers, programme)  # the whole application, from its final answers
+    ctx.answers["eligibility_verdict"] = judged.verdict
+    if not judged.ok:
+        log.info("submission held by the whole check", extra={"application_id": draft.id})
+        from conversations.application.form import show_fix
+
+        show_fix(ctx)
         return
     last = lock_intake(ctx.conn, programme.id, ctx.now)  # held until this step commits
     refused = intake.refusal(ctx)
@@ -54,7 +55,8 @@ def submit(ctx: Context) -> None:
     meta = {
         "language": ctx.lang,
         "channel": ctx.user.channel,
-        "eligibility_verdict": ctx.answers.get("eligibility_verdict"),
+        "eligibility_verdict": judged.verdict,
+        "consent": consent.summary(ctx.answers),
     }
     drafts.save(ctx)  # the row's track, corporate number and company name as last answered
     store.submit(

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from conversations.application import consent
 from conversations.application.fields import COMMITMENTS, KIND, SECTION, applicable
 from conversations.context import Context
 from conversations.i18n import Texts, format_yen, format_yuan
@@ -15,6 +17,11 @@ def display(texts: Texts, lang: str, name: str, value: Any) -> str:
     if value is None:
         return texts.render(lang, "application.not_given")
     kind = KIND.get(name, "text")
+    if kind == "consent":
+        given = consent.given(value)
+        at = datetime.fromisoformat(value["at"]) if given else None
+        version = value.get("version") if given else None
+        return texts.render(lang, "privacy.summary_line", given=given, version=version, at=at)
     if kind == "bool":
         return texts.render(lang, f"core.options.{'yes' if value else 'no'}")
     if kind == "choice":
@@ -43,15 +50,18 @@ def shown(ctx: Context, name: str, value: Any) -> str:
 
 
 def editable(answers: Mapping[str, Any]) -> list[str]:
-    """The fields listed (and numbered) in the summary: all that apply but the commitments."""
-    return [name for name in applicable(answers) if name not in COMMITMENTS]
+    """The fields listed (and numbered) in the summary: all that apply but the commitments and the
+    consents (each on a line of its own)."""
+    return [name for name in applicable(answers) if name not in COMMITMENTS and name not in consent.KEYS]
 
 
 def render(ctx: Context) -> str:
     """The summary: every field that applies, numbered by section, and the commitments on one line."""
     answers = ctx.answers
     names = editable(answers)
-    lines: list[str] = []
+    lines: list[str] = [f"【{ctx.t('application.sections.privacy')}】"]
+    for name in (key for key in consent.KEYS if key in applicable(answers)):
+        lines.append(f"{ctx.t(f'application.fields.{name}')}：{shown(ctx, name, answers.get(name))}")
     section = None
     for number, name in enumerate(names, start=1):
         if SECTION[name] != section:

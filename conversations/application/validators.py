@@ -12,6 +12,9 @@ import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
+import email_validator
+import phonenumbers
+
 from conversations import parsing
 
 
@@ -85,28 +88,38 @@ def jan_code(text: str) -> str:
 
 
 # -- contact --------------------------------------------------------------------------------------
-_EMAIL = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}"
-)
-
-
 def email(text: str) -> str:
+    """An e-mail address, by email-validator's syntax rules (no DNS look-up): the domain lower-cased."""
     value = clean(text)
-    if len(value) > 254 or not _EMAIL.fullmatch(value):
-        raise BadValue("email")
-    local, _, domain = value.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    try:
+        checked = email_validator.validate_email(value, check_deliverability=False)
+    except email_validator.EmailNotValidError:
+        raise BadValue("email") from None
+    return checked.normalized
 
 
 _PHONE_PUNCTUATION = re.compile(r"[\s\-‐‑–—ー−.()/]")
+PHONE_REGIONS = ("JP", "CN", "HK", "TW")  # international numbers taken (+81, +86, +852, +886)
+DOMESTIC_REGIONS = ("JP", "CN")  # a number without its country code is read as Japanese, then Chinese
+
+
+def _valid(digits: str, region: str | None) -> phonenumbers.PhoneNumber | None:
+    try:
+        number = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return number if phonenumbers.region_code_for_number(number) in PHONE_REGIONS else None
 
 
 def phone(text: str) -> str:
-    """A Japanese or Chinese phone number, domestic or international (+81 / +86, or 0081 / 0086).
+    """A phone number of Japan or China (domestic or international), or of Hong Kong or Taiwan
+    (international), checked by `phonenumbers` with each country's lengths (a mobile number one
+    digit short is refused).
 
-    International numbers come back as +81… / +86… without the trunk 0; domestic ones as typed,
-    with hyphens as the only separator.
+    International numbers come back in E.164 (+81312345678); domestic ones as typed, with hyphens
+    as the only separator.
     """
     value = clean(text)
     international = value.startswith(("+", "00"))
@@ -114,18 +127,16 @@ def phone(text: str) -> str:
         value = value.replace("(0)", "")
     digits = _PHONE_PUNCTUATION.sub("", value)
     if international:
-        digits = digits.removeprefix("+") if digits.startswith("+") else digits[2:]
-        if not digits.isdigit():
+        digits = "+" + (digits[1:] if digits.startswith("+") else digits[2:])
+        if not digits[1:].isdigit():
             raise BadValue("phone")
-        country, rest = digits[:2], digits[2:].lstrip("0")
-        if country == "81" and re.fullmatch(r"[1-9]\d{8,9}", rest):
-            return f"+81{rest}"
-        if country == "86" and re.fullmatch(r"1[3-9]\d{9}|[2-9]\d{8,10}", rest):
-            return f"+86{rest}"
-        raise BadValue("phone")
+        number = _valid(digits, None)
+        if number is None:
+            raise BadValue("phone")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     if not digits.isdigit():
         raise BadValue("phone")
-    if re.fullmatch(r"0\d{9,11}|1[3-9]\d{9}", digits):
+    if any(_valid(digits, region) for region in DOMESTIC_REGIONS):
         return re.sub(r"-{2,}", "-", re.sub(r"[\s‐‑–—ー−.()/]", "-", value)).strip("-")
     raise BadValue("phone")
 

@@ -18,13 +18,14 @@ from conversations.context import Context
 from conversations.eligibility import summary
 from conversations.eligibility.profile import PROFILE_KEYS, ProfileError, store_platforms, validate_profile
 from conversations.eligibility.questions import QUESTIONS, Question, to_value
-from conversations.eligibility.rules import evaluate
+from conversations.eligibility.rules import DECIDING_KEY, TRACK_RULES, allowed_tracks, evaluate
 from conversations.flow import FINISH, Form, Invalid, Step, targets
 from conversations.parsing import ParseError, parse_headcount, parse_yen, yen_in_words
 
 log = logging.getLogger(__name__)
 
 VERDICT_KEY = "eligibility_verdict"
+QUESTIONS_BY_KEY = {question.key: question for question in QUESTIONS}
 SKIPPED = frozenset({"skip", "スキップ", "跳过"})  # passing an amount by is "I don't know" here
 
 
@@ -90,7 +91,15 @@ def _skip(question: Question) -> Any:
     return skip
 
 
+def _open_tracks(ctx: Context) -> tuple[str, ...]:
+    """The track question offers only the tracks the answers so far leave open (and "undecided")."""
+    allowed = allowed_tracks(ctx.answers, ctx.programme)
+    return tuple(t for t in QUESTIONS_BY_KEY["track"].choices if t not in TRACK_RULES or t in allowed)
+
+
 def _options(question: Question) -> Any:
+    if question.key == "track":
+        return _open_tracks
     if question.kind != "platforms":
         return question.choices
     return lambda ctx: (*store_platforms(ctx.programme), "none", "unknown")
@@ -181,12 +190,48 @@ REUSE = Step(
 )
 
 
+# -- after a failed check: change one answer ------------------------------------------------------
+def change_choices(ctx: Context) -> list[str]:
+    """The answers that make the verdict fail (one tap each), the track when a track's own rule
+    fails, and starting over."""
+    verdict = evaluate(profile_of(ctx), ctx.programme)
+    keys = [DECIDING_KEY[rule] for rule in verdict["failed"]]
+    if verdict["track"] and any(rule in TRACK_RULES[verdict["track"]] for rule in verdict["failed"]):
+        keys.append("track")
+    return [*dict.fromkeys(keys), "restart"]
+
+
+def _change(ctx: Context, choice: str) -> str | None:
+    """The chosen answer is asked again; the other answers stay, so the verdict follows at once."""
+    if choice == "restart":
+        _reuse(ctx, "restart")
+        return None
+    ctx.answers.pop(choice, None)
+    ctx.answers.pop(VERDICT_KEY, None)
+    if choice == "ec_platforms":
+        ctx.state.context.pop("ec_more", None)
+    return choice
+
+
+CHANGE = Step(
+    "change",
+    "eligibility.change.question",
+    options=change_choices,
+    labels="eligibility.change.options",
+    field="",
+    skip=lambda ctx: True,  # only entered from on_enter, after a failed check
+    on_answer=_change,
+)
+
+
 def _enter(ctx: Context) -> str | None:
     ctx.say("eligibility.intro")
     ctx.state.context.pop("ec_more", None)
+    if _failed(ctx):
+        return "change"  # not the same failure again: which answer would the company change?
     if _has_answers(ctx) and ctx.state.context.get("then") != "application":
         return "reuse"
-    return FINISH if _failed(ctx) else None
+    return None
 
 
 def _finish(ctx: Context) -> None:
@@ -220,7 +265,7 @@ def _then(following: str, loop: str | None = None) -> Any:
 
 
 def _steps() -> list[Step]:
-    steps = [REUSE]
+    steps = [CHANGE, REUSE]
     for question in QUESTIONS:
         steps.append(_step(question))
         if question.kind == "platforms":

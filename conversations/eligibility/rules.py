@@ -139,3 +139,84 @@ def evaluate(profile: Mapping[str, Any], programme: Programme) -> dict[str, Any]
         "tracks_allowed": allowed,
         "recommended_track": recommended,
     }
+
+
+# -- what the form asks of the engine ----------------------------------------------------------
+# The profile key whose answer decides each rule: the one answer to change when the rule fails.
+DECIDING_KEY: dict[str, str] = {
+    "E1": "applicant_type",
+    "E2": "japanese_brand",
+    "E3": "ec_platforms",
+    "E4": "cross_border_direct",
+    "E5": "distributed_in_china",
+    **{rule: key for key, rule in COMMITMENTS.items()},
+}
+JUDGED_KEYS = frozenset(DECIDING_KEY.values())
+
+
+# The form asks for the judgement of the same answers many times in one step (each field's "is it
+# open?"): it is computed once per distinct set of profile answers (benchmarks/form_judgement.py).
+_JUDGEMENTS: dict[Any, tuple[dict[str, Any], dict[str, str], list[str]]] = {}
+_JUDGEMENTS_MAX = 512
+
+
+def judgement(
+    answers: Mapping[str, Any], programme: Programme
+) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    from conversations.eligibility.profile import PROFILE_KEYS, ProfileError
+
+    key = (programme.id, id(programme), repr([answers.get(k) for k in PROFILE_KEYS]))  # repr: True ≠ 1
+    found = _JUDGEMENTS.get(key)
+    if found is not None:
+        return found
+    profile: dict[str, Any] = {}
+    for name in PROFILE_KEYS:
+        if answers.get(name) is None:
+            continue
+        try:
+            profile.update(validate_profile({name: answers[name]}, programme))
+        except ProfileError:
+            continue
+    outcomes = rule_outcomes(profile, programme)
+    failing = {DECIDING_KEY[r]: r for r in rules_for(profile.get("track")) if outcomes[r] is False}
+    without_track = {k: v for k, v in profile.items() if k != "track"}
+    allowed = list(evaluate(without_track, programme)["tracks_allowed"])
+    if len(_JUDGEMENTS) >= _JUDGEMENTS_MAX:
+        _JUDGEMENTS.clear()
+    _JUDGEMENTS[key] = (profile, failing, allowed)
+    return profile, failing, allowed
+
+
+def safe_profile(answers: Mapping[str, Any], programme: Programme) -> dict[str, Any]:
+    """The profile keys of a conversation's answers; a value that breaks the contract is unknown."""
+    return dict(judgement(answers, programme)[0])
+
+
+def rules_for(track: str | None) -> tuple[str, ...]:
+    """The rules that apply to a company on `track` (the common ones while no track is chosen)."""
+    return (*COMMON_RULES, *TRACK_RULES[track]) if track else COMMON_RULES
+
+
+def failing_keys(answers: Mapping[str, Any], programme: Programme) -> dict[str, str]:
+    """Answered keys whose rule fails where it applies: key -> rule id.
+
+    With a track chosen its own rules count too; without one, only the common rules (a track
+    whose rule fails is simply not offered, see `allowed_tracks`).
+    """
+    return dict(judgement(answers, programme)[1])
+
+
+def allowed_tracks(answers: Mapping[str, Any], programme: Programme) -> list[str]:
+    """The tracks the answers so far leave open (the chosen one left out of the judgement)."""
+    return list(judgement(answers, programme)[2])
+
+
+def judged(key: str, answers: Mapping[str, Any], programme: Programme) -> bool | None:
+    """One answer's judgement: True (its rule holds or it decides none), False (its rule fails
+    where it applies), None (not answered)."""
+    if answers.get(key) is None:
+        return None
+    _profile, failing, allowed = judgement(answers, programme)
+    if key == "track":
+        return answers["track"] in allowed
+    return key not in failing

@@ -16,6 +16,7 @@ from conversations.eligibility.rules import (
     TRACK_RULES,
     rule_order,
     rule_outcomes,
+    track_status,
 )
 
 MARKS = {True: "passed", False: "failed", None: "unknown"}
@@ -40,14 +41,19 @@ def stopped(ctx: Context, verdict: dict[str, Any]) -> str:
 
 
 def rules(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> str:
+    """Every rule the verdict rests on, never contradicting its head: "all met" lists only rules
+    that hold (the common ones and those of the tracks that hold); a track ruled out is named on a
+    line of its own, not listed with a cross under a head that says everything is met."""
     outcomes = rule_outcomes(profile, ctx.programme)
     chosen = verdict["track"]
     tracks = [t for t in TRACK_RULES if t in ctx.programme.tracks]
     if chosen:
         shown = sorted((*COMMON_RULES, *TRACK_RULES[chosen]), key=rule_order)
     else:
+        status = track_status(outcomes, ctx.programme)
+        open_tracks = [t for t in verdict["tracks_allowed"] if status[t] or not verdict["eligible"]]
         shown = [
-            r for r in ELIGIBILITY_RULES if r in COMMON_RULES or any(r in TRACK_RULES[t] for t in tracks)
+            r for r in ELIGIBILITY_RULES if r in COMMON_RULES or any(r in TRACK_RULES[t] for t in open_tracks)
         ]
     head = "passed" if verdict["eligible"] else "unknown"
     lines = [ctx.t(f"eligibility.verdict.head.{head}")]
@@ -61,7 +67,8 @@ def rules(ctx: Context, verdict: dict[str, Any], profile: dict[str, Any]) -> str
     else:
         for track in (t for t in tracks if t not in verdict["tracks_allowed"]):
             failed = [r for r in TRACK_RULES[track] if outcomes[r] is False]
-            lines.append(ctx.t("eligibility.track.closed", track=_track(ctx, track), rules="・".join(failed)))
+            conditions = "、".join(ctx.t(f"eligibility.rules.{r}") for r in failed)
+            lines.append(ctx.t("eligibility.track.closed", track=_track(ctx, track), rules=conditions))
         if verdict["recommended_track"]:
             allowed = [_track(ctx, t) for t in verdict["tracks_allowed"]]
             recommended = _track(ctx, verdict["recommended_track"])

@@ -59,9 +59,20 @@ def title(ctx: Context, entry: str) -> str:
     return ctx.t(f"{PREFIX}{entry}.title")
 
 
+PHASE_ENTRIES = frozenset({"deadline", "early_closing"})  # answered from the programme's phase
+
+
 def answer(ctx: Context, entry: str) -> str:
-    """The entry as the user reads it: its title, then its answer filled from the programme."""
-    return ctx.t("faq.ui.answer", title=title(ctx, entry), answer=ctx.t(f"{PREFIX}{entry}.answer"))
+    """The entry as the user reads it: its title, then its answer filled from the programme (the
+    deadline's, once intake is not open, from the phase: no "apply soon" after the deadline)."""
+    text = ctx.t(f"{PREFIX}{entry}.answer")
+    if entry in PHASE_ENTRIES:
+        from conversations import phase  # here: phase reads storage, the index does not need it
+
+        now = phase.current(ctx)
+        if not now.intake_open:
+            text = ctx.t(f"phase.faq.{now.name}", **phase.variables(ctx, now))
+    return ctx.t("faq.ui.answer", title=title(ctx, entry), answer=text)
 
 
 __all__ = ["Index", "Match", "answer", "build_index", "default_index", "documents", "entry_ids", "title"]
