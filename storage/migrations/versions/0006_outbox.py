@@ -1,7 +1,7 @@
 """the outbox: when a delivery is next tried, and who is sending it until when
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0008
 Create Date: 2026-12-02
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 import storage.types
 
 revision = '0006'
-down_revision = '0005'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 
