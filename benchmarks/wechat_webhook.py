@@ -112,12 +112,14 @@ def build_requests(port: int, users: int, total: int) -> tuple[list[bytes], list
     """(the first message of every user, then each connection's queue) as raw HTTP requests."""
     from wechatpy.utils import WeChatSigner
 
-    timestamp, nonce = str(int(time.time())), "benchnonce"
-    signer = WeChatSigner()
-    signer.add_data(TOKEN, timestamp, nonce)
-    path = f"/wechat?signature={signer.signature}&timestamp={timestamp}&nonce={nonce}"
+    timestamp = str(int(time.time()))
 
     def request(user: int, msg_id: int, text: str) -> bytes:
+        # Each request its own nonce, as WeChat sends them: a timestamp+nonce pair is taken once.
+        nonce = f"n{msg_id}"
+        signer = WeChatSigner()
+        signer.add_data(TOKEN, timestamp, nonce)
+        path = f"/wechat?signature={signer.signature}&timestamp={timestamp}&nonce={nonce}"
         body = (
             f"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName>"
             f"<FromUserName><![CDATA[obench{user:023d}]]></FromUserName>"

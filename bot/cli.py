@@ -119,6 +119,25 @@ def db_upgrade() -> None:
     click.echo("The database schema is up to date.")
 
 
+@db.command("prune")
+@click.option("--dry-run", is_flag=True, help="Count what would be dropped; change nothing.")
+def db_prune(dry_run: bool) -> None:
+    """Drop old stored replies and settled delivery payloads, keeping the rows (storage/retention.py).
+
+    Ages: JAPANMALL_REPLY_RETENTION_DAYS (default 7), JAPANMALL_PAYLOAD_RETENTION_DAYS (default 90)."""
+    from storage import retention
+
+    app = load_app(migrate=False)
+    try:
+        policy = retention.Policy.from_environment()
+    except ValueError as exc:
+        fail(f"japanmall: configuration problem:\n{exc}")
+        raise
+    report = retention.prune(app.engine, app.services.clock(), policy, dry_run=dry_run)
+    for line in report.lines(dry_run=dry_run):
+        click.echo(line)
+
+
 main.add_command(check)
 main.add_command(staff)
 main.add_command(wechat_cli.wechat)

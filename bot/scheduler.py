@@ -1,4 +1,5 @@
-"""The reminders' minute job inside `japanmall serve`: APScheduler 3's AsyncIOScheduler on the
+"""The reminders' minute job (and the daily retention job, storage/retention.py) inside
+`japanmall serve`: APScheduler 3's AsyncIOScheduler on the
 server's own event loop, started and stopped with the server's lifespan (bot/server.py).
 
 The job runs once at start (reminders missed while the server was down go out then, once) and
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -20,9 +21,12 @@ from bot import reminders
 from bot.outbound import Postman
 from bot.wiring import App, utc_now
 from handlers.sender import Sender
+from storage import retention
 
 log = logging.getLogger(__name__)
 JOB_ID = "reminders"
+PRUNE_JOB_ID = "retention"
+PRUNE_EVERY_HOURS = 24.0
 
 
 class ReminderScheduler:
@@ -30,8 +34,17 @@ class ReminderScheduler:
 
     name = "reminders"
 
-    def __init__(self, app: App, sender: Sender | None = None, *, interval_seconds: float = 60.0) -> None:
+    def __init__(
+        self,
+        app: App,
+        sender: Sender | None = None,
+        *,
+        interval_seconds: float = 60.0,
+        prune_every_hours: float = PRUNE_EVERY_HOURS,
+    ) -> None:
         self.app = app
+        self.prune_every_hours = prune_every_hours
+        self.last_prune: retention.Report | None = None
         self.sender = sender
         self.interval_seconds = interval_seconds
         self.scheduler: AsyncIOScheduler | None = None
@@ -65,6 +78,17 @@ class ReminderScheduler:
         except Exception:
             log.exception("a queued broadcast failed; resume it with `japanmall staff broadcast --resume`")
 
+    async def prune(self) -> retention.Report | None:
+        """The daily retention job (storage/retention.py): old stored replies and settled payloads."""
+        try:
+            report = await asyncio.to_thread(retention.prune, self.app.engine, self.app.services.clock())
+        except Exception:
+            log.exception("the retention job failed; it runs again tomorrow (or: japanmall db prune)")
+            return None
+        self.last_prune = report
+        log.info("retention job", extra={"replies": report.replies, "payloads": report.payloads})
+        return report
+
     async def start(self) -> None:
         # The first run at start; the scheduler's own clock is real time (the job reads the app's clock).
         wall: Callable[[], datetime] = utc_now
@@ -74,6 +98,15 @@ class ReminderScheduler:
             IntervalTrigger(seconds=self.interval_seconds),
             id=JOB_ID,
             next_run_time=wall(),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+        self.scheduler.add_job(
+            self.prune,
+            IntervalTrigger(hours=self.prune_every_hours),
+            id=PRUNE_JOB_ID,
+            next_run_time=wall() + timedelta(minutes=1),  # not in the start-up rush
             max_instances=1,
             coalesce=True,
             misfire_grace_time=None,

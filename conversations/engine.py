@@ -8,6 +8,7 @@ the state's version and the step is run again on the fresh state.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import random
 import time
@@ -17,10 +18,10 @@ from sqlalchemy import Engine
 
 from conversations.commands import unknown
 from conversations.context import Context, Services
-from conversations.events import Inbound, Outbound, Reply
+from conversations.events import FileRef, Inbound, Outbound, Reply
 from conversations.flow import Invalid, read_choice
 from conversations.i18n import LANGUAGES, detect_language, normalise_language
-from storage import deliveries, message_log
+from storage import deliveries, health, message_log, storable
 from storage import dialog as store
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,28 @@ class UserKey:
 
     channel: str
     user: str
+
+
+def storable_inbound(inbound: Inbound) -> Inbound:
+    """The event with every text made storable the same on SQLite and PostgreSQL (no NUL, bounded)."""
+    file = inbound.file
+    if file is not None:
+        file = FileRef(
+            storable.text(file.name, 256),
+            storable.text(file.path) if file.path else file.path,
+            storable.text(file.url) if file.url else file.url,
+            storable.text(file.mime, 128) if file.mime else file.mime,
+            file.size if file.size is None or 0 <= file.size < 2**62 else None,
+            storable.text(file.platform_id, 256) if file.platform_id else file.platform_id,
+        )
+    return dataclasses.replace(
+        inbound,
+        text=storable.text(inbound.text),
+        option=storable.text(inbound.option, 256) if inbound.option is not None else None,
+        option_step=storable.text(inbound.option_step, 128) if inbound.option_step is not None else None,
+        file=file,
+        language_hint=storable.text(inbound.language_hint, 16) if inbound.language_hint else None,
+    )
 
 
 def _logged(inbound: Inbound) -> dict[str, str]:
@@ -51,16 +74,30 @@ class Dialog:
         self.services = services
 
     def handle(self, key: UserKey, inbound: Inbound, *, message_key: str | None = None) -> Reply:
-        """Run one event; with `message_key`, a repeated message gets the stored reply and no effect."""
+        """Run one event; with `message_key`, a repeated message gets the stored reply and no effect.
+
+        Ids and texts are made storable first (storage/storable.py): a user id no platform sends is
+        refused (an empty reply), a long key hashed, NUL removed — the same on both databases."""
+        try:
+            key = UserKey(key.channel, storable.user_id(key.user))
+        except storable.NotStorable:
+            log.warning("event from a user id that cannot be stored: refused", extra={"channel": key.channel})
+            return Reply((), "ja")
+        inbound = storable_inbound(inbound)
+        if message_key is not None:
+            message_key = storable.key(message_key)
         for _attempt in range(MAX_ATTEMPTS):
             try:
-                return self._once(key, inbound, message_key)
+                reply = self._once(key, inbound, message_key)
             except store.StaleState:
                 time.sleep(random.uniform(0, 0.002 * (_attempt + 1)))
                 continue
-            except Exception:
-                log.exception("step failed", extra={"channel": key.channel, "user_ref": key.user})
+            except Exception as exc:
+                if not health.step_failed(exc):  # a database that cannot be written: said once there
+                    log.exception("step failed", extra={"channel": key.channel, "user_ref": key.user})
                 return self._apology(key)
+            health.step_succeeded()
+            return reply
         log.error("step gave up after %d concurrent retries", MAX_ATTEMPTS)
         return self._apology(key)
 
@@ -150,7 +187,13 @@ class Dialog:
     def _step(self, ctx: Context, inbound: Inbound, *, first: bool) -> None:
         registry = self.services.registry
         command = inbound.command
-        if not ctx.language_known and (command is None or command[0] != "lang"):
+        if not ctx.language_known and command is not None and command[0] != "lang":
+            # A command is never swallowed by the language question: it runs (in the language the
+            # platform or its words tell, else the default) and the question waits for a message.
+            detected = normalise_language(inbound.language_hint) or detect_language(inbound.text)
+            if detected:
+                ctx.set_language(detected)
+        elif not ctx.language_known and command is None:
             outcome = self._settle_language(ctx, inbound, asking=ctx.state.flow == "language")
             if outcome == "asked":
                 return
@@ -231,6 +274,11 @@ class Dialog:
                 self.services.registry.flow(state.flow).ask(ctx)
                 conn.rollback()
             return Reply(tuple(ctx.out), ctx.lang, user_id=user.id)
-        except Exception:
-            log.exception("apology failed")
-            return Reply((), "ja")
+        except Exception as exc:
+            if not health.step_failed(exc):
+                log.exception("apology failed")
+            # Nothing can be read either (the database is down): the apology in both languages.
+            texts = self.services.texts
+            return Reply(
+                tuple(Outbound(texts.render(lang, "core.error.internal")) for lang in LANGUAGES), "ja"
+            )

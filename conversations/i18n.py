@@ -32,11 +32,28 @@ class MissingText(KeyError):
     """A key that no locale file defines: a bug, caught by the locale tests."""
 
 
+def simplified_only(char: str) -> bool:
+    """A Chinese character that Japanese does not write: in GB 2312 but not in JIS X 0208 (这, 们, 请,
+    报, 书…). 「書類不備」「会社」「有限公司」 are written in both and tell nothing."""
+    if not _HAN.match(char):
+        return False
+    try:
+        char.encode("shift_jis")
+    except UnicodeEncodeError:
+        try:
+            char.encode("gb2312")
+        except UnicodeEncodeError:
+            return False
+        return True
+    return False
+
+
 def detect_language(text: str) -> str | None:
-    """Kana means Japanese; Chinese characters without kana mean Chinese; else unknown."""
+    """The language a text is unmistakably in: kana means Japanese; a character only simplified
+    Chinese writes means Chinese; kanji shared by both (「書類不備」), Latin or digits: unknown."""
     if _KANA.search(text):
         return "ja"
-    if _HAN.search(text):
+    if any(simplified_only(char) for char in text):
         return "zh"
     return None
 

@@ -56,6 +56,23 @@ def _has_update_id(data: object) -> bool:
     return isinstance(data, dict) and type(data.get("update_id")) is int
 
 
+def _text(value: object) -> str | None:
+    """A field that should be text: PTB does not check JSON types, so a number or a list is None."""
+    return value if isinstance(value, str) else None
+
+
+def read_update(body: bytes, bot: Any) -> Update | None:
+    """A webhook body as an Update, or None for anything that is not one (answered 400, never 500).
+
+    JSON nested deeper than Python's recursion limit, numbers of 5,000 digits, wrong types inside:
+    all are "not an update"."""
+    try:
+        data = json.loads(body)
+        return Update.de_json(data, bot) if _has_update_id(data) else None
+    except Exception:  # whatever a client sends
+        return None
+
+
 class TelegramChannel:
     name = CHANNEL
 
@@ -130,18 +147,15 @@ class TelegramChannel:
         if not hmac.compare_digest(given, secret):
             log.warning("telegram webhook: request without the right secret refused")
             return Response(status_code=403)
-        if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        length = request.headers.get("content-length", "")
+        if length.isascii() and length.isdigit() and int(length) > MAX_BODY:
             return Response(status_code=413)
         body = b""
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_BODY:
                 return Response(status_code=413)
-        try:
-            data = json.loads(body)
-            update = Update.de_json(data, self.application.bot) if _has_update_id(data) else None
-        except Exception:  # whatever a client sends, never a 500
-            update = None
+        update = read_update(body, self.application.bot)
         if update is None:
             return JSONResponse({"error": "not a Telegram update"}, status_code=400)
         # The step commits before we answer (its reply is in the outbox); what is not answered is
@@ -157,14 +171,20 @@ class TelegramChannel:
 
     async def _on_update(self, update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         user, chat = update.effective_user, update.effective_chat
+        # Ids are numbers in every update Telegram sends; anything else is not from Telegram.
+        if user is None or type(user.id) is not int or chat is None or type(chat.id) is not int:
+            return
         if update.my_chat_member is not None:
-            if user is not None and update.my_chat_member.new_chat_member.status == "kicked":
+            if (
+                user is not None
+                and getattr(update.my_chat_member.new_chat_member, "status", None) == "kicked"
+            ):
                 await self.mark_blocked(str(user.id))
             return
-        if user is None or chat is None or chat.type != "private":
+        if chat.type != "private":
             return  # the bot talks to companies in private chats only
         key = UserKey(CHANNEL, str(user.id))
-        hint = user.language_code
+        hint = _text(user.language_code)
         message_key = f"update:{update.update_id}"
         if update.callback_query is not None:
             inbound = await self._tap(update)
@@ -200,8 +220,8 @@ class TelegramChannel:
         assert query is not None
         with contextlib.suppress(TelegramError):  # too old to answer: the reply still follows
             await query.answer()
-        hint = update.effective_user.language_code if update.effective_user else None
-        decoded = decode_callback(query.data or "")
+        hint = _text(update.effective_user.language_code) if update.effective_user else None
+        decoded = decode_callback(_text(query.data) or "")
         if isinstance(decoded, str):
             pair = await self.runner.run(store.recall_value, self.app.engine, callback_key(decoded))
             if not pair:
@@ -216,9 +236,14 @@ class TelegramChannel:
     ) -> Inbound | None:
         message = update.message
         assert message is not None
-        item = files.incoming(message)
+        try:
+            item = files.incoming(message)
+        except (TypeError, ValueError, AttributeError):  # sizes or names of the wrong JSON type
+            item = None
+        if item is not None and not (isinstance(item.file_id, str) and item.file_id):
+            item = None
         if item is None:
-            if message.text is not None:
+            if _text(message.text) is not None:
                 return Inbound(text=message.text, language_hint=hint)
             await self._answer_here(update, key, hint, message_key, "telegram.unsupported")
             return None
@@ -238,11 +263,11 @@ class TelegramChannel:
                 limit_mb=f"{self.file_limit / 1024 / 1024:g}",
             )
             return None
-        except (TelegramError, OSError):
-            log.exception("telegram: file of update %s not fetched", update.update_id)
+        except (TelegramError, OSError, TypeError, ValueError, AttributeError) as error:  # said plainly
+            log.warning("telegram: file of update %s not fetched: %s", update.update_id, error)
             await self._answer_here(update, key, hint, None, "telegram.file_failed")
             return None
-        return Inbound(text=message.caption or "", file=ref, language_hint=hint)
+        return Inbound(text=_text(message.caption) or "", file=ref, language_hint=hint)
 
     async def _answer_here(
         self,

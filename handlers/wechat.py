@@ -1,23 +1,28 @@
 """The WeChat Official Account channel: `GET/POST /wechat`, plain and safe (AES) mode.
 
 Only translation and sending live here (docs/architecture.md): the request is checked (size → 413, signature →
-403, AppId in safe mode → 403, body → 400; never a 500 for what a client sends), turned into an
+403, a stale timestamp or a replayed timestamp+nonce with another body → 403, a plain request when
+the AES key is set → 403, AppId in safe mode → 403, body → 400, a user id no platform sends → 400,
+a client gone mid-body → 499; never a 500 for what a client sends), turned into an
 Inbound with its message key (wechat_inbound), run through the core on the StepRunner, and the
 reply rendered as text parts (wechat_render). The first part is the passive reply; the rest go
 as customer-service messages (wechat_out) once the response is out. If the core has not answered
 within the budget (4 s of WeChat's 5), the answer is `success` and the whole reply follows by
 customer service; wechat_modes makes sure a retry of the same message never delivers it twice.
+Staff commands are taken over WeChat only in safe mode: in plain mode the body is not signed, so a
+staff account's message is answered with `wechat.staff_safe_mode` and never reaches the core.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
 from wechatpy.crypto import WeChatCrypto
@@ -30,9 +35,9 @@ from handlers.app import App
 from handlers.wechat_modes import CUSTOMER_SERVICE, PASSIVE, InFlight, ReplyModes
 from handlers.wechat_out import WeChatOutbound, outbound
 from handlers.wechat_render import reply_parts
-from handlers.wechat_request import open_message, read_body, signed
+from handlers.wechat_request import Replayed, ReplayGuard, fresh, open_message, read_body, signed
 from handlers.wechat_xml import MalformedMessage, text_reply
-from storage import channel_users
+from storage import channel_users, health, storable
 from storage.runner import StepRunner
 
 log = logging.getLogger(__name__)
@@ -60,6 +65,7 @@ class WeChatChannel:
         max_body: int = MAX_BODY,
         out: WeChatOutbound | None = None,
         sweep_every: float = SWEEP_EVERY,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         settings = app.settings
         if not settings.wechat_token:
@@ -76,6 +82,8 @@ class WeChatChannel:
         self.max_body = max_body
         self.out = out or outbound(app)
         self.modes = ReplyModes(app.engine, app.services.clock)
+        self.wall = wall  # the server's real clock: WeChat's timestamps are real time
+        self.replays = ReplayGuard(app.engine, wall)
         self.sweep_every = sweep_every
         self._tasks: set[asyncio.Task[Any]] = set()
         self._sweeper: asyncio.Task[None] | None = None
@@ -115,38 +123,80 @@ class WeChatChannel:
 
     async def receive(self, request: Request) -> Response:
         started = asyncio.get_running_loop().time()
-        body = await read_body(request, self.max_body)
+        try:
+            body = await read_body(request, self.max_body)
+        except ClientDisconnect:
+            log.info("wechat client went away before its body was read", extra={"channel": CHANNEL})
+            return _plain(499, "client closed request")
         if body is None:
             return _plain(413, "body too large")
-        if not signed(self.token, request.query_params):
-            return _plain(403, "invalid signature")
         query = request.query_params
+        if not signed(self.token, query):
+            return _plain(403, "invalid signature")
+        if not fresh(query, self.wall()):
+            log.warning("wechat request with a stale timestamp refused", extra={"channel": CHANNEL})
+            return _plain(403, "stale timestamp")
         encrypted = query.get("encrypt_type", "raw").lower() == "aes"
+        if self.crypto is not None and not encrypted:
+            log.warning(
+                "wechat plain-mode request refused: safe mode is configured", extra={"channel": CHANNEL}
+            )
+            return _plain(403, "safe mode required")
         try:
             message = open_message(body, query, self.crypto, encrypted)
+            openid = storable.user_id(message.source)
         except PermissionError as exc:
             return _plain(403, str(exc))
-        except MalformedMessage as exc:
+        except (MalformedMessage, storable.NotStorable) as exc:
             log.info("malformed wechat body", extra={"reason": str(exc)[:80]})
             return _plain(400, "malformed message")
+        seal = (query, body)
         try:
-            text = await self._answer(message, started)
+            if not encrypted and (CHANNEL, openid) in self.app.services.staff:
+                await self.runner.run(self._admit, seal)
+                log.warning("wechat staff account in plain mode: not taken", extra={"channel": CHANNEL})
+                texts = self.app.texts
+                text: str | None = "\n\n".join(
+                    texts.render(lang, "wechat.staff_safe_mode") for lang in LANGUAGES
+                )
+            else:
+                text = await self._answer(message, started, seal)
             if text is None:
                 return _plain(200, SUCCESS)
             xml = text_reply(message, text)
             if encrypted:
                 assert self.crypto is not None
                 xml = self.crypto.encrypt_message(xml, query.get("nonce", ""), query.get("timestamp"))
+        except Replayed:
+            log.warning(
+                "wechat timestamp and nonce replayed with another body: refused", extra={"channel": CHANNEL}
+            )
+            return _plain(403, "replayed request")
         except Exception:
             log.exception("wechat message could not be handled")
             return _plain(503, "try again")
         return Response(xml, media_type="application/xml")
 
     # -- answering -----------------------------------------------------------------------------------
-    async def _answer(self, message: BaseMessage, started: float) -> str | None:
-        """The passive reply's text, or None for `success`."""
+    def _admit(self, seal: tuple[Any, bytes]) -> None:
+        """On the StepRunner: the replay check (wechat_request.ReplayGuard); Replayed if refused.
+        A database that cannot be written lets the request through: the step cannot write either,
+        and apologises (storage/health.py says it once)."""
+        try:
+            admitted = self.replays.admit(*seal)
+        except Exception as exc:
+            if not health.step_failed(exc):
+                raise
+            return
+        if not admitted:
+            raise Replayed("timestamp and nonce replayed")
+
+    async def _answer(self, message: BaseMessage, started: float, seal: tuple[Any, bytes]) -> str | None:
+        """The passive reply's text, or None for `success`. Raises Replayed for a replayed request."""
         translated = inbound_.translate(message, self.app.registry)
         openid = message.source
+        if translated.action != inbound_.STEP:
+            await self.runner.run(self._admit, seal)
         if translated.action == inbound_.UNSUBSCRIBE:
             await self.runner.run(self._set_subscribed, openid, False)
             log.info("wechat user unsubscribed", extra={"channel": CHANNEL})
@@ -162,7 +212,7 @@ class WeChatChannel:
         loop = asyncio.get_running_loop()
         flight = InFlight()
         work = self.runner.submit(
-            self._step, flight, openid, inbound, translated.message_key, translated.subscribe
+            self._step, flight, openid, inbound, translated.message_key, translated.subscribe, seal
         )
         remaining = max(0.0, self.budget - (loop.time() - started))
         await asyncio.wait((work,), timeout=remaining)  # leaves `work` running when time is up
@@ -182,9 +232,17 @@ class WeChatChannel:
         return None
 
     def _step(
-        self, flight: InFlight, openid: str, inbound: Inbound, message_key: str, subscribe: bool
+        self,
+        flight: InFlight,
+        openid: str,
+        inbound: Inbound,
+        message_key: str,
+        subscribe: bool,
+        seal: tuple[Any, bytes],
     ) -> tuple[Reply, str]:
-        """On the StepRunner: the core's step, then the mode this request acts on."""
+        """On the StepRunner: the replay check, the core's step, then the mode this request acts on
+        (one hand-over to the writer for all three)."""
+        self._admit(seal)
         if subscribe:
             self._set_subscribed(openid, True)
         reply = self.app.dialog.handle(UserKey(CHANNEL, openid), inbound, message_key=message_key)
@@ -201,13 +259,23 @@ class WeChatChannel:
     async def _after_success(
         self, work: asyncio.Future[Any], openid: str, translated: inbound_.Translated
     ) -> None:
-        reply, mode = await work
+        try:
+            reply, mode = await work
+        except Replayed:
+            log.warning(
+                "wechat timestamp and nonce replayed with another body: refused", extra={"channel": CHANNEL}
+            )
+            return
         if mode == CUSTOMER_SERVICE:
             await self._send_parts(openid, self._parts(reply, translated), translated.message_key or "")
 
     async def _send_parts(self, openid: str, parts: list[str], message_key: str) -> None:
         outcome = await self.runner.io(
-            self.out.send_parts, openid, parts, kind="reply_cs", dedup_key=f"wechat:reply:{message_key}"
+            self.out.send_parts,
+            openid,
+            parts,
+            kind="reply_cs",
+            dedup_key=storable.key(f"wechat:reply:{message_key}"),
         )
         if outcome.status not in ("sent", "queued") and not outcome.duplicate:  # queued: the sender has it
             log.warning(
@@ -263,6 +331,7 @@ class WeChatChannel:
         while True:
             try:
                 await self.runner.run(self.modes.purge)
+                await self.runner.run(self.replays.purge)
                 if self.out.configured:
                     await self.runner.io(self.out.send_open)
             except Exception:

@@ -2,6 +2,10 @@
 
 Messages are keyed FromUserName + MsgId, events FromUserName + CreateTime (docs/architecture.md; the event's
 name and EventKey are added so that two different events in one second stay apart).
+
+Every field is read from the parsed body defensively: a field that should be text may arrive as a
+nested element (a dict) or repeated (a list), a size as 「²」 or 4,300 digits; such a field counts as
+absent, never as an exception (a signed but odd message still gets a normal answer).
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from dataclasses import dataclass
 from wechatpy.messages import BaseMessage
 
 from conversations import FileRef, Inbound, Registry
+from conversations.numerals import read_int
 from handlers.wechat_xml import strip_controls
+from storage import storable
 
 STEP, UNSUBSCRIBE, UNSUPPORTED, IGNORE = "step", "unsubscribe", "unsupported", "ignore"
 MAX_TEXT = 4000  # characters; WeChat itself allows about 2,048 bytes of text
@@ -39,53 +45,63 @@ class Translated:
 
 
 def _text(value: object) -> str:
-    return strip_controls(str(value or ""))[:MAX_TEXT]
+    return storable.text(strip_controls(value if isinstance(value, str) else ""), MAX_TEXT)
+
+
+def field(message: BaseMessage, name: str, limit: int = 1000) -> str:
+    """A field of the body as text: "" when absent, nested or repeated (never raises)."""
+    value = getattr(message, "_data", {}).get(name)
+    return _text(value)[:limit] if isinstance(value, str) else ""
+
+
+def _key(message: BaseMessage, *parts: str) -> str:
+    return storable.key(":".join((field(message, "FromUserName", 200), *parts)))
 
 
 def translate(message: BaseMessage, registry: Registry) -> Translated:
-    source = message.source
-    kind = message.type
+    raw = getattr(message, "_data", {})
+    kind = str(raw.get("MsgType") or "").lower() if isinstance(raw.get("MsgType"), str) else ""
+    msg_id = field(message, "MsgId", 64) or "0"
+    key = _key(message, msg_id)
     if kind == "text":
-        return Translated(STEP, Inbound(text=_text(message.content)), f"{source}:{message.id}")
-    if kind == "voice" and (message.recognition or "").strip():
-        return Translated(STEP, Inbound(text=_text(message.recognition)), f"{source}:{message.id}")
+        return Translated(STEP, Inbound(text=_text(raw.get("Content"))), key)
+    if kind == "voice" and _text(raw.get("Recognition")).strip():
+        return Translated(STEP, Inbound(text=_text(raw.get("Recognition"))), key)
     if kind == "image":
+        media_id = field(message, "MediaId", 256) or None
         file = FileRef(
-            name=f"wechat-image-{message.id}.jpg",
-            url=message.image or None,
-            platform_id=message.media_id or None,
+            name=f"wechat-image-{msg_id[:32]}.jpg",
+            url=field(message, "PicUrl", 2000) or None,
+            platform_id=media_id,
             mime="image/jpeg",
         )
-        return Translated(
-            STEP, Inbound(file=file), f"{source}:{message.id}", media_id=message.media_id or None
-        )
+        return Translated(STEP, Inbound(file=file), key, media_id=media_id)
     if kind == "event":
         return _event(message, registry)
-    raw = getattr(message, "_data", {})
-    if str(raw.get("MsgType", "")).lower() == "file":
-        name = _text(raw.get("Title") or raw.get("FileName") or f"wechat-file-{message.id}")[:200]
+    if kind == "file":
+        name = (field(message, "Title") or field(message, "FileName") or f"wechat-file-{msg_id[:32]}")[:200]
         file = FileRef(
             name=name,
-            platform_id=str(raw.get("FileKey") or raw.get("MediaId") or "") or None,
+            platform_id=(field(message, "FileKey", 256) or field(message, "MediaId", 256)) or None,
             mime=mimetypes.guess_type(name)[0],
-            size=int(raw["FileTotalLen"]) if str(raw.get("FileTotalLen", "")).isdigit() else None,
+            size=read_int(field(message, "FileTotalLen", 64)),
         )
-        return Translated(STEP, Inbound(file=file), f"{source}:{message.id}")
+        return Translated(STEP, Inbound(file=file), key)
     return Translated(UNSUPPORTED)
 
 
 def _event(message: BaseMessage, registry: Registry) -> Translated:
-    event = str(message.event or "").lower()
+    event = field(message, "Event", 64).lower()
     # Two different buttons tapped within one second are two events; a retry repeats all three.
-    event_key = str(getattr(message, "_data", {}).get("EventKey") or "")[:64]
-    key = f"{message.source}:{message.time}:{event}:{event_key}"
+    event_key = field(message, "EventKey", 64)
+    key = _key(message, field(message, "CreateTime", 32), event, event_key)
     if event in SUBSCRIBE_EVENTS:
         # The core's language flow: a bilingual question, then the welcome in the chosen language.
         return Translated(STEP, Inbound(text="/lang"), key, subscribe=True)
     if event == "unsubscribe":
         return Translated(UNSUBSCRIBE, message_key=key)
     if event == "click":
-        return Translated(STEP, Inbound(text=click_command(str(message.key or ""), registry)), key)
+        return Translated(STEP, Inbound(text=click_command(event_key, registry)), key)
     return Translated(IGNORE)  # VIEW, LOCATION, SCAN, template receipts: nothing to answer
 
 

@@ -26,7 +26,7 @@ USER_TEXT = frozenset({"Content", "Recognition", "Title", "Description", "Url", 
 MAX_DEPTH = 4
 
 _NAME = re.compile(r"<([A-Za-z_][\w.\-]*)\s*(/?)>")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>)?\s*", re.S)
 _CDATA = "<![CDATA["
 
@@ -36,7 +36,7 @@ class MalformedMessage(ValueError):
 
 
 def strip_controls(text: str) -> str:
-    """Remove the characters XML 1.0 cannot carry (keeps tab and newlines)."""
+    """Remove the characters XML 1.0 cannot carry (keeps tab and newlines), and lone surrogates."""
     return _CONTROL.sub("", text)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -12,6 +13,10 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+
+log = logging.getLogger(__name__)
+# pg_advisory_lock's key for migrations: any fixed number; "japanmall" in ASCII, folded to 63 bits.
+MIGRATION_LOCK = int.from_bytes(b"japanmal", "big") & 0x7FFF_FFFF_FFFF_FFFF
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -69,5 +74,36 @@ def alembic_config(engine: Engine | None = None, url: str | None = None) -> Conf
 
 
 def upgrade(engine: Engine) -> None:
-    """Create or migrate the schema to the newest revision (`japanmall db upgrade`)."""
-    command.upgrade(alembic_config(engine), "head")
+    """Create or migrate the schema to the newest revision (`japanmall db upgrade`).
+
+    On PostgreSQL the migration runs holding a session advisory lock, so several processes
+    started at once (workers, replicas) take turns: the first migrates, the others then find the
+    schema at head and do nothing. On SQLite a missing file is created, and the log says so: an
+    operator whose database file vanished sees it instead of an empty database appearing silently."""
+    path = _sqlite_file(engine)
+    if path is not None and not path.exists():
+        log.warning("the SQLite database file %s does not exist: creating a new, empty database", path)
+    if engine.dialect.name != "postgresql":
+        command.upgrade(alembic_config(engine), "head")
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"SELECT pg_advisory_lock({MIGRATION_LOCK})")
+        conn.commit()
+        try:
+            config = alembic_config(engine)
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+        finally:
+            conn.rollback()
+            conn.exec_driver_sql(f"SELECT pg_advisory_unlock({MIGRATION_LOCK})")
+            conn.commit()
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    url = make_url(str(engine.url))
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return None
+    if database.startswith("file:"):
+        return None
+    return Path(database).expanduser().resolve()

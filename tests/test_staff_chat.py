@@ -12,7 +12,7 @@ from storage.enquiries import create_enquiry
 from tests.fakes.telegram_chat import TelegramChat
 from tests.staff_kit import history, reload, submitted
 from tests.transcript import CoreChat, play
-from tests.wechat_support import openid
+from tests.wechat_support import AES_KEY, make_app, openid, serve, wechat_settings
 
 pytest_plugins = ["tests.wechat_fixtures", "tests.telegram_fixtures"]
 pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warnings.PTBDeprecationWarning")
@@ -60,8 +60,16 @@ def test_telegram_others_get_the_unknown_command_answer_and_the_attempt_is_logge
     assert any(record.getMessage() == "staff command refused" for record in caplog.records)
 
 
-def test_wechat_staff_reply_reaches_the_company_and_others_are_refused(wechat, wechat_api, caplog):
-    app = wechat.app
+def test_wechat_staff_reply_reaches_the_company_and_others_are_refused(
+    settings, engine, clock, wechat_api, caplog
+):
+    # Staff commands over WeChat are taken in safe mode only (tests/test_hostile_wechat.py: plain is refused).
+    app = make_app(wechat_settings(settings, wechat_api, wechat_aes_key=AES_KEY), engine, clock)
+    with serve(app, wechat_api, aes=True) as wechat:
+        _staff_reply_over_wechat(app, wechat, wechat_api, caplog)
+
+
+def _staff_reply_over_wechat(app, wechat, wechat_api, caplog) -> None:
     staff_id, company_id, stranger_id = openid(), openid(), openid()
     app.services.staff = frozenset({("wechat", staff_id)})
     company = wechat.chat(company_id)

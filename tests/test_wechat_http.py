@@ -55,9 +55,10 @@ def test_safe_mode_is_decrypted_and_answered_encrypted(settings, engine, clock, 
         response = http.post(text_xml(user, "你好"))
         assert "<Encrypt>" in response.text and "报名" not in response.text  # nothing readable on the wire
         assert "报名截止日期为 2026年1月30日（周五）" in http.reply(response)
-        # Compatible mode: a plain request is still understood when the AES key is set.
+        # With the AES key set, a plain request is refused: its body is not signed (README, safe mode).
         plain = WeChatHTTP(running.url)
-        assert "您还没有报名" in plain.reply(plain.post(text_xml(user, "4")))
+        refused = plain.post(text_xml(user, "4"))
+        assert (refused.status_code, refused.text) == (403, "safe mode required")
 
 
 def test_safe_mode_refuses_a_wrong_app_id_and_a_wrong_msg_signature(settings, engine, clock, wechat_api):

@@ -16,6 +16,7 @@ from conversations.answers.problems import Invalid, Reading
 from conversations.answers.text import plain
 from conversations.context import Context
 from conversations.events import Inbound, Option
+from conversations.numerals import read_int
 
 PENDING = "ask_back"
 BUTTON = "reading:"  # the value of a reading's button: reading:1, reading:2
@@ -55,8 +56,8 @@ def show(ctx: Context, here: str) -> bool:
 
 def _pick(readings: list[Reading], inbound: Inbound) -> Reading | None:
     if inbound.option is not None:
-        number = inbound.option.removeprefix(BUTTON)
-        return readings[int(number) - 1] if number.isdigit() and 1 <= int(number) <= len(readings) else None
+        number = read_int(inbound.option.removeprefix(BUTTON), max_digits=4)
+        return readings[number - 1] if number is not None and 1 <= number <= len(readings) else None
     numbers = option_numbers(inbound.text)
     if numbers is not None:
         return readings[numbers[0] - 1] if len(numbers) == 1 and 1 <= numbers[0] <= len(readings) else None

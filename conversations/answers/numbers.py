@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from conversations.numerals import ascii_digits, read_int
 from conversations.parsing import ParseError, parse_count
 
 _PREFIX = re.compile(r"^(?:第|选择|选|選択|選|no\.?|#|番号|number)")
@@ -24,8 +25,9 @@ MAX_DIGITS = 4  # no list is longer; "12345678" is not an option number
 
 def _number(part: str) -> int | None:
     part = _SUFFIX.sub("", _PREFIX.sub("", part))
-    if part.isdecimal() and len(part) <= MAX_DIGITS:
-        return int(part)  # int() reads the decimal digits of every script
+    number = read_int(part, max_digits=MAX_DIGITS)  # digits of every script and form
+    if number is not None:
+        return number
     if _COUNTING.fullmatch(part):
         try:
             return parse_count(part)
@@ -36,7 +38,7 @@ def _number(part: str) -> int | None:
 
 def option_numbers(text: str) -> list[int] | None:
     """The numbers a text names, in order ("1と3" → [1, 3]); None when it is not only numbers."""
-    folded = unicodedata.normalize("NFKC", text).strip().lower()  # ② → 2, ² → 2, ２ → 2
+    folded = ascii_digits(unicodedata.normalize("NFKC", text)).strip().lower()  # ② ² ２ ❶ ٢ → 2
     parts = [part for part in _SEPARATORS.split(folded) if part]
     numbers = [_number(part) for part in parts]
     if not numbers or any(number is None for number in numbers):

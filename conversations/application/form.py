@@ -20,6 +20,7 @@ from conversations.application.validators import clean
 from conversations.context import Context
 from conversations.events import Inbound, Option
 from conversations.flow import FINISH, HANDLED, Form, Invalid, Step, targets
+from conversations.numerals import read_int
 from storage.applications import submitted_for_user
 from storage.links import linked_applications
 
@@ -141,9 +142,9 @@ def show_fix(ctx: Context) -> None:
 
 def _field_number(ctx: Context, text: str) -> str:
     names = editable(ctx.answers)
-    digits = clean(text).rstrip(".)．番")
-    if digits.isdigit() and 1 <= int(digits) <= len(names):
-        return names[int(digits) - 1]
+    number = read_int(clean(text).rstrip(".)．番"), max_digits=4)
+    if number is not None and 1 <= number <= len(names):
+        return names[number - 1]
     raise Invalid("application.invalid.field_number", count=len(names))
 
 

@@ -19,6 +19,7 @@ from conversations.faq.knowledge import answer, default_index
 from conversations.faq.questions import MAX_QUESTION
 from conversations.faq.several import topics as asked_in
 from conversations.flow import FINISH, Form, Invalid, Step, targets
+from conversations.numerals import is_number
 from storage.enquiries import create_enquiry, latest_application_id
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def _start(ctx: Context) -> str | None:
 def _read_question(_ctx: Context, text: str) -> str:
     if len(text) > MAX_QUESTION:
         raise Invalid("faq.ui.too_long", limit=MAX_QUESTION)
-    if unicodedata.normalize("NFKC", text).rstrip(".)").isdigit():
+    if is_number(unicodedata.normalize("NFKC", text).rstrip(".)")):
         raise Invalid("faq.ui.words_please")  # a number from an earlier menu, not a question
     return text
 

@@ -16,6 +16,7 @@ from conversations.application.common import actor
 from conversations.broadcast_cmd import broadcast_command
 from conversations.context import Context
 from conversations.i18n import LANGUAGES
+from conversations.numerals import is_number, read_int
 from conversations.registry import Registry
 from conversations.staff import actions, moves, review
 from conversations.statuses import STATUSES, MoveRefused, allowed_moves
@@ -38,7 +39,7 @@ def _status(ctx: Context, given: str) -> str:
             found = choices.read(ctx.services.texts, lang, asked, given)
         except Invalid:
             continue
-        if isinstance(found, str) and not given.strip().isdigit():
+        if isinstance(found, str) and not is_number(given):
             return found
     return given
 
@@ -132,13 +133,12 @@ def _stats(ctx: Context, _args: str) -> None:
 
 def _reply(ctx: Context, args: str) -> None:
     parts = args.split(maxsplit=1)
-    if len(parts) < 2 or not parts[0].isdigit():
+    number = read_int(parts[0]) if parts else None
+    if len(parts) < 2 or number is None:
         ctx.say("staff.chat.usage")
         return
     try:
-        done = actions.reply(
-            ctx.conn, ctx.services.texts, int(parts[0]), parts[1], who=actor(ctx), now=ctx.now
-        )
+        done = actions.reply(ctx.conn, ctx.services.texts, number, parts[1], who=actor(ctx), now=ctx.now)
     except LookupError:
         ctx.say("staff.chat.no_enquiry", id=parts[0][:12])
         return
