@@ -1,46 +1,44 @@
 """Broadcasts: one message, in Japanese and in Chinese, to a segment of companies.
 
-`prepare` fixes the recipients (a `broadcasts` row with the list); `deliver` sends through the one
-outbound path (bot/outbound.py), each recipient claimed by its delivery row
-`broadcast:<id>:<user id>` before anything goes out. Run it again on an interrupted broadcast and
-it sends only to those never claimed: nobody gets it twice. A recipient whose send was in flight
-when the process died (row still `pending`/`sending`) is reported `unconfirmed` and not sent
-again (at most once: a platform cannot tell us whether it arrived). A failed Telegram send is
-tried again on resume.
+`prepare` fixes the recipients (a `broadcasts` row with the list); `deliver` writes one outbox row
+per recipient (`broadcast:<id>:<user id>`, in one transaction) and has the one sender
+(handlers/sender.py) deliver them at the platforms' pace. Run it again on an interrupted
+broadcast and the rows already written are not written again: nobody gets it twice. A
+recipient whose send was in flight when its sender died is settled `unconfirmed` and not sent
+again (a platform cannot tell us whether it arrived); a failed one is tried again on resume.
 
-Pace: Telegram through the outbox's rate limiter (about 30 messages a second overall, honouring
-429 retry_after); WeChat customer-service messages inside the 48-hour window, else the message
-waits for the user's next one (template messages are for service notices, not broadcasts);
-the console holds it for the next opening.
+The report counts the outbox's outcomes (storage/deliveries.OUTCOMES): sent, held (the console,
+shown at the next opening), waiting (WeChat, outside the 48-hour window), blocked, unsubscribed,
+undeliverable, failed, unconfirmed, and queued for what is still being retried.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import outbound
 from bot.outbound import Postman
 from bot.wiring import App
 from conversations import Outbound
+from handlers.sender import Sender
 from storage import broadcasts as store
+from storage import deliveries
 
-CONCURRENCY = 16  # sends in flight at once; the platform limiter sets the actual pace
-# What a delivery's outcome counts as in the report.
-REPORTED = {
-    "sent": "sent",
-    "held": "held",
-    "waiting": "held",
-    "blocked": "blocked",
-    "unsubscribed": "blocked",
-    "failed": "failed",
-    "pending": "unconfirmed",
-    "sending": "unconfirmed",  # Telegram's claimed-and-sending state
-}
-RETRIED = ("failed",)  # a resumed broadcast tries failed Telegram sends again (the store reclaims them)
+CONCURRENCY = 16  # rows a command's sender has in flight at most (the platform limiter sets the pace)
+ORDER = (
+    "sent",
+    "held",
+    "waiting",
+    "blocked",
+    "unsubscribed",
+    "undeliverable",
+    "failed",
+    "unconfirmed",
+    "queued",
+)
 
 
 @dataclass(frozen=True)
@@ -62,8 +60,8 @@ class Report:
     counts: Counter[str] = field(default_factory=Counter)
 
     def line(self) -> str:
-        order = ("sent", "held", "blocked", "failed", "unconfirmed")
-        return ", ".join(f"{name} {self.counts.get(name, 0)}" for name in order)
+        shown = [name for name in ORDER if self.counts.get(name) or name in ("sent", "failed")]
+        return ", ".join(f"{name} {self.counts.get(name, 0)}" for name in shown)
 
 
 def select_recipients(app: App, segment: Segment) -> list[store.Recipient]:
@@ -100,79 +98,74 @@ def prepare(
     return broadcast_id, recipients
 
 
-@contextlib.asynccontextmanager
-async def _postman(app: App, given: Postman | None, needs_telegram: bool) -> AsyncIterator[Postman]:
-    if given is not None or not (needs_telegram and app.settings.telegram_token):
-        yield given or Postman(app)
-        return
-    from handlers.telegram_out import open_outbox
+CHUNK = 1000  # rows written per transaction: a broadcast never holds SQLite's write lock for long
 
-    async with open_outbox(app) as outbox:  # one bot (one rate limiter) for the whole broadcast
-        yield Postman(app, telegram=outbox)
+
+def write_rows(app: App, broadcast_id: int) -> list[int]:
+    """The broadcast's outbox rows: written for recipients that have none (a thousand a
+    transaction; a run cut short is completed by the next, the keys keep it from doubling),
+    failed ones queued again; returns every recipient's row id."""
+    with app.engine.begin() as conn:
+        row = store.get(conn, broadcast_id)
+        if row is None:
+            raise LookupError(f"no broadcast {broadcast_id}")
+        prefix = store.key(broadcast_id, 0)[:-1]
+        existing = deliveries.with_prefix(conn, prefix)
+        deliveries.requeue_failed(conn, prefix, app.services.clock())
+    texts = {"ja": row.text_ja, "zh": row.text_zh}
+    todo = [r for r in row.recipients if r.user_id not in existing]
+    for start in range(0, len(todo), CHUNK):
+        with app.engine.begin() as conn:
+            deliveries.enqueue_many(
+                conn,
+                (
+                    deliveries.Item(
+                        r.user_id,
+                        r.channel,
+                        "broadcast",
+                        [Outbound(texts.get(r.language, row.text_ja)).to_json()],
+                        store.key(broadcast_id, r.user_id),
+                        r.application_id,
+                    )
+                    for r in todo[start : start + CHUNK]
+                ),
+                app.services.clock(),
+            )
+    with app.engine.connect() as conn:
+        return [row_id for row_id, _outcome in deliveries.with_prefix(conn, prefix).values()]
 
 
 async def deliver(
     app: App,
     broadcast_id: int,
     *,
-    postman: Postman | None = None,
+    sender: Sender | None = None,
     concurrency: int = CONCURRENCY,
     on_result: Callable[[str], Any] | None = None,
 ) -> Report:
-    """Send the broadcast to every recipient not claimed yet; the report covers all recipients."""
-    with app.engine.connect() as conn:
-        row = store.get(conn, broadcast_id)
-        if row is None:
-            raise LookupError(f"no broadcast {broadcast_id}")
-        claimed = store.outcomes(conn, broadcast_id)
-    recipients = row.recipients
-    report = Report(broadcast_id, len(recipients))
-    todo = []
-    for recipient in recipients:
-        outcome = claimed.get(recipient.user_id)
-        if outcome is None or (outcome in RETRIED and recipient.channel == "telegram"):
-            todo.append(recipient)
-            continue
-        report.counts[REPORTED.get(outcome, "failed")] += 1
-        if on_result:
-            on_result(outcome)
-    texts = {"ja": row.text_ja, "zh": row.text_zh}
-    gate = asyncio.Semaphore(concurrency)
+    """Write the broadcast's rows and wait for the sender; the report covers all recipients."""
+    ids = await outbound.blocking(sender, write_rows, app, broadcast_id)
+    seen: set[int] = set()
 
-    async with _postman(app, postman, any(r.channel == "telegram" for r in todo)) as sender:
+    def progress(found: dict[int, str]) -> None:
+        for row_id, outcome in found.items():
+            if outcome in deliveries.FINAL and row_id not in seen:
+                seen.add(row_id)
+                if on_result:
+                    on_result(outcome)
 
-        async def one(recipient: store.Recipient) -> None:
-            messages = [Outbound(texts.get(recipient.language, row.text_ja))]
-            key = store.key(broadcast_id, recipient.user_id)
-            async with gate:
-                if recipient.channel == "telegram" and sender.telegram is not None:
-                    # The Postman's own Telegram path without its per-send user lookup on the loop.
-                    done = await sender.telegram.send_to_user(
-                        recipient.user_id,
-                        messages,
-                        kind="broadcast",
-                        dedup_key=key,
-                        application_id=recipient.application_id,
-                    )
-                    result = done.outcome
-                else:
-                    sent = await sender.send(
-                        recipient.user_id,
-                        messages,
-                        kind="broadcast",
-                        dedup_key=key,
-                        application_id=recipient.application_id,
-                    )
-                    result = sent.outcome
-            outcome = "unconfirmed" if result == "duplicate" else REPORTED.get(result, "failed")
-            report.counts[outcome] += 1
-            if on_result:
-                on_result(result)
+    timeout = max(60.0, len(ids) / 10)  # 10 a second at the least; Telegram allows 30
+    outcomes = await outbound.deliver(
+        app, ids, sender=sender, timeout=timeout, on_progress=progress, in_flight=concurrency
+    )
+    report = Report(broadcast_id, len(ids), Counter(outcomes.values()))
+    await outbound.blocking(sender, _finish, app, broadcast_id)
+    return report
 
-        await asyncio.gather(*(one(recipient) for recipient in todo))
+
+def _finish(app: App, broadcast_id: int) -> None:
     with app.engine.begin() as conn:
         store.finish(conn, broadcast_id, app.services.clock())
-    return report
 
 
 def take_queued(app: App) -> int | None:
@@ -193,9 +186,11 @@ async def tell_requester(app: App, postman: Postman, report: Report) -> None:
         "reminders.broadcast.finished",
         id=report.broadcast_id,
         sent=counts.get("sent", 0),
-        held=counts.get("held", 0),
+        held=counts.get("held", 0) + counts.get("waiting", 0) + counts.get("queued", 0),
         blocked=counts.get("blocked", 0),
-        failed=counts.get("failed", 0) + counts.get("unconfirmed", 0),
+        failed=sum(
+            counts.get(name, 0) for name in ("failed", "unconfirmed", "unsubscribed", "undeliverable")
+        ),
     )
     await postman.send(
         user_id, [Outbound(text)], kind="notice", dedup_key=f"broadcast-report:{report.broadcast_id}"

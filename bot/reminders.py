@@ -1,4 +1,4 @@
-"""Which reminder is due at a moment, and sending it through the one outbound path (bot/outbound.py).
+"""Which reminder is due at a moment; written into the outbox and delivered by its sender (bot/outbound.py).
 
 Rules (offsets in days from the programme file's `[reminders]`, negative = before the date):
 - deadline: drafts (started, never submitted), before `dates.deadline`;
@@ -9,14 +9,15 @@ Rules (offsets in days from the programme file's `[reminders]`, negative = befor
 
 Only the latest offset that has passed is due ("missed while the server was down" goes out once,
 late), a before-reminder never after its date, and nothing once the status moved on. A reminder is
-claimed by its delivery row `reminder:<application id>:<rule>:<offset>` (unique) before it is sent,
-so two processes never both send it. Between `quiet_start` and `quiet_end` in the company's time
-zone nothing is sent: the reminder is reported `held` and goes out at the first run after the
-quiet hours.
+its outbox row `reminder:<application id>:<rule>:<offset>` (unique): two processes that find it
+due at once write it once, and the one sender sends it once. Between `quiet_start` and
+`quiet_end` in the company's time zone nothing is sent: the reminder is reported `held` and
+goes out at the first run after the quiet hours.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from collections.abc import Sequence
@@ -24,9 +25,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.outbound import Postman
+from bot import outbound
 from bot.wiring import App
 from conversations import Outbound
+from handlers.sender import Sender
+from storage import deliveries
 from storage import reminders as store
 
 log = logging.getLogger(__name__)
@@ -160,65 +163,95 @@ def messages_for(app: App, due: Due, now: datetime) -> list[Outbound]:
     return [Outbound(text)]
 
 
-def template_for(app: App, due: Due) -> object | None:
+def template_for(app: App, due: Due) -> dict[str, object] | None:
     """The WeChat template message used outside the 48-hour window (fields of at most 20 characters)."""
     template_id = app.settings.wechat_template_id
     if due.channel != "wechat" or not template_id:
         return None
-    from handlers.wechat_out import Template
-
     lang = due.language
     render = app.texts.render
-    return Template(
-        {
+    return {
+        "fields": {
             "first": render(lang, f"reminders.template.{due.rule}")[:20],
             "keyword1": (due.reference or "-")[:20],
             "keyword2": due.due_at.astimezone(ZoneInfo(due.timezone)).strftime("%Y-%m-%d")[:20],
             "remark": render(lang, f"reminders.template.action.{due.rule}")[:20],
         },
-        template_id=template_id,
-    )
+        "id": template_id,
+        "url": None,
+    }
+
+
+# The report's `outcome` is the contract's (docs/interfaces.md: due, sent, held, failed); the
+# outbox's own outcome, one of storage/deliveries.OUTCOMES as everywhere, is beside it as `delivery`.
+REPORTED = {
+    deliveries.SENT: "sent",
+    deliveries.QUEUED: "held",
+    deliveries.SENDING: "held",
+    deliveries.HELD: "held",
+    deliveries.WAITING: "held",
+}
 
 
 def _report(due: Due, outcome: str, detail: str | None = None) -> dict[str, object]:
+    """`outcome`: "due" (a dry run), "held" (quiet hours: no row yet) or the delivery's outcome."""
     row = asdict(due)
+    delivery = None if outcome in ("due", "quiet") else outcome
     row.update(
         user=due.user_id,
         due_at=due.due_at.isoformat(),
-        outcome=outcome,
+        outcome="held"
+        if outcome == "quiet"
+        else outcome
+        if delivery is None
+        else REPORTED.get(outcome, "failed"),
+        delivery=delivery,
         detail=detail,
         dedup_key=due.dedup_key,
     )
     return row
 
 
-# What the Postman's outcomes mean in the reminders report (docs/interfaces.md: due, sent, held, failed).
-REPORTED = {"sent": "sent", "held": "held", "waiting": "held", "blocked": "failed", "unsubscribed": "failed"}
+def _enqueue(app: App, items: list[Due], now: datetime) -> list[tuple[Due, deliveries.DeliveryRow]]:
+    """The reminders' outbox rows, in one transaction; those another process wrote first are left out."""
+    written = []
+    with app.engine.begin() as conn:
+        for item in items:
+            row, new = deliveries.enqueue(
+                conn,
+                user_id=item.user_id,
+                kind="reminder",
+                messages=[m.to_json() for m in messages_for(app, item, now)],
+                now=now,
+                dedup_key=item.dedup_key,
+                application_id=item.application_id,
+                template=template_for(app, item),
+            )
+            if new:
+                written.append((item, row))
+    return written
 
 
-async def deliver(app: App, postman: Postman, due: list[Due], now: datetime) -> list[dict[str, object]]:
+async def deliver(
+    app: App, due: list[Due], now: datetime, *, sender: Sender | None = None
+) -> list[dict[str, object]]:
+    """Write what is due into the outbox and have it delivered; the report gives each outcome
+    (storage/deliveries.OUTCOMES; `held` with "quiet hours" for one not written yet)."""
     quiet_start, quiet_end = app.programme.reminders.quiet_start, app.programme.reminders.quiet_end
     report: list[dict[str, object]] = []
+    ready = []
     for item in due:
         if quiet(now, item.timezone, quiet_start, quiet_end):
-            report.append(_report(item, "held", "quiet hours"))
-            continue
-        sent = await postman.send(
-            item.user_id,
-            messages_for(app, item, now),
-            kind="reminder",
-            dedup_key=item.dedup_key,
-            application_id=item.application_id,
-            template=template_for(app, item),  # type: ignore[arg-type]
-        )
-        if sent.outcome == "duplicate":
-            continue  # another process claimed it between our look and our claim
-        report.append(
-            _report(
-                item, REPORTED.get(sent.outcome, "failed"), sent.outcome if sent.outcome != "sent" else None
-            )
-        )
-        log.info("reminder %s: %s", item.dedup_key, sent.outcome, extra={"reference": item.reference})
+            report.append(_report(item, "quiet", "quiet hours"))
+        else:
+            ready.append(item)
+    written = await outbound.blocking(sender, _enqueue, app, ready, now)
+    waiting_for = [row.id for _item, row in written if row.outcome not in deliveries.FINAL]
+    outcomes = await outbound.deliver(app, waiting_for, sender=sender)
+    for item, row in written:
+        outcome = outcomes.get(row.id, row.outcome)
+        report.append(_report(item, outcome, None if outcome == deliveries.SENT else row.error))
+        log.info("reminder %s: %s", item.dedup_key, outcome, extra={"reference": item.reference})
     return report
 
 
@@ -227,18 +260,16 @@ async def run(
     *,
     now: datetime | None = None,
     dry_run: bool = False,
-    postman: Postman | None = None,
+    sender: Sender | None = None,
     memo: dict[str, int] | None = None,
 ) -> list[dict[str, object]]:
     """Find and send (or with dry_run only list) the reminders due at `now`."""
-    import asyncio
-
     now = now or app.services.clock()
     due = await asyncio.to_thread(find_due, app, now, memo)
     if dry_run:
         quiet_start, quiet_end = app.programme.reminders.quiet_start, app.programme.reminders.quiet_end
         return [
-            _report(item, "held" if quiet(now, item.timezone, quiet_start, quiet_end) else "due", None)
+            _report(item, "quiet" if quiet(now, item.timezone, quiet_start, quiet_end) else "due", None)
             for item in due
         ]
-    return await deliver(app, postman or Postman(app), due, now)
+    return await deliver(app, due, now, sender=sender)

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
-OUTCOMES = ("sent", "held", "waiting", "failed", "blocked", "unsubscribed", "pending")
+from storage import deliveries
+
+OUTCOMES = deliveries.OUTCOMES  # the outbox's, as everywhere
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -47,10 +49,11 @@ def run_command(now_text: str | None, dry_run: bool, as_json: bool) -> None:
     if not report:
         click.echo("Nothing is due.")
     for row in report:
+        shown = row.get("delivery") or row["outcome"]  # the outbox's outcome when there is a row
         detail = f" ({row['detail']})" if row.get("detail") else ""
         click.echo(
             f"{row['reference'] or '(draft #' + str(row['application_id']) + ')'}\t{row['rule']}"
-            f"\t{row['offset']:+d}d\t{row['channel']}\tuser {row['user']}\t{row['outcome']}{detail}"
+            f"\t{row['offset']:+d}d\t{row['channel']}\tuser {row['user']}\t{shown}{detail}"
         )
 
 

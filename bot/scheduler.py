@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -21,6 +20,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from bot import reminders
 from bot.outbound import Postman
 from bot.wiring import App, utc_now
+from handlers.sender import Sender
 from storage import retention
 
 log = logging.getLogger(__name__)
@@ -30,14 +30,14 @@ PRUNE_EVERY_HOURS = 24.0
 
 
 class ReminderScheduler:
-    """Start/stop like a channel; `channels` are searched for a running Telegram outbox."""
+    """Start/stop like a channel; what it writes is delivered by the server's `sender`."""
 
     name = "reminders"
 
     def __init__(
         self,
         app: App,
-        channels: Sequence[Any] = (),
+        sender: Sender | None = None,
         *,
         interval_seconds: float = 60.0,
         prune_every_hours: float = PRUNE_EVERY_HOURS,
@@ -45,26 +45,17 @@ class ReminderScheduler:
         self.app = app
         self.prune_every_hours = prune_every_hours
         self.last_prune: retention.Report | None = None
-        self.channels = channels
+        self.sender = sender
         self.interval_seconds = interval_seconds
         self.scheduler: AsyncIOScheduler | None = None
         self.runs = 0
         self.last_report: list[dict[str, object]] = []
         self.memo: dict[str, int] = {}  # what find_due need not look at again (bot/reminders.py)
 
-    def _telegram(self) -> Any:
-        for channel in self.channels:
-            outbox = getattr(channel, "outbox", None)
-            if outbox is not None:
-                return outbox
-        return None
-
     async def tick(self) -> list[dict[str, object]]:
         """One run of the minute job (the scheduler calls it; tests may too)."""
         try:
-            report = await reminders.run(
-                self.app, postman=Postman(self.app, telegram=self._telegram()), memo=self.memo
-            )
+            report = await reminders.run(self.app, sender=self.sender, memo=self.memo)
         except Exception:
             log.exception("the reminders job failed; it runs again in a minute")
             return []
@@ -81,8 +72,8 @@ class ReminderScheduler:
 
         try:
             while (broadcast_id := await asyncio.to_thread(broadcast.take_queued, self.app)) is not None:
-                postman = Postman(self.app, telegram=self._telegram())
-                report = await broadcast.deliver(self.app, broadcast_id, postman=postman)
+                postman = Postman(self.app, sender=self.sender)
+                report = await broadcast.deliver(self.app, broadcast_id, sender=self.sender)
                 await broadcast.tell_requester(self.app, postman, report)
         except Exception:
             log.exception("a queued broadcast failed; resume it with `japanmall staff broadcast --resume`")

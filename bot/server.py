@@ -1,7 +1,8 @@
 """The ASGI application of `japanmall serve`: channels' webhooks, /healthz, /files, their lifecycles.
 
 A channel (handlers/) gives routes and start/stop hooks; the server owns nothing
-platform-specific. Blocking core steps run in a StepRunner: one writer thread on SQLite (several
+platform-specific. The outbox's one sender (handlers/sender.py) starts after the channels and
+stops before them. Blocking core steps run in a StepRunner: one writer thread on SQLite (several
 SQLite writers wait on each other's locks for seconds, docs/architecture.md), a pool on PostgreSQL; calls
 to platform APIs run in its separate I/O pool so that they never hold up the writer.
 
@@ -33,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.logs import request_id
 from bot.wiring import App
+from handlers.sender import Sender
 from storage import health
 from storage.runner import StepRunner
 
@@ -141,7 +143,8 @@ def create_asgi(
     if reminders is None:
         reminders = channels is None
     channels = build_channels(app, runner) if channels is None else channels
-    scheduler = ReminderScheduler(app, channels) if reminders else None
+    sender = build_sender(app, runner, channels)
+    scheduler = ReminderScheduler(app, sender) if reminders else None
 
     probe = health.Probe(app.engine)
 
@@ -155,6 +158,7 @@ def create_asgi(
     async def lifespan(_asgi: Starlette) -> AsyncIterator[None]:
         for channel in channels:
             await channel.start()
+        await sender.start()
         if scheduler is not None:
             await scheduler.start()
         # Everything built so far lives as long as the process: keep it out of the cyclic collector's
@@ -167,6 +171,10 @@ def create_asgi(
         finally:
             if scheduler is not None:
                 await scheduler.stop()
+            try:
+                await sender.stop()
+            except Exception:
+                log.exception("the sender did not stop cleanly")
             for channel in reversed(channels):
                 try:
                     await channel.stop()
@@ -176,7 +184,7 @@ def create_asgi(
             log.info("server stopped cleanly", extra={"pid": os.getpid()})
 
     routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"]), *file_routes(app, runner)]
-    routes.append(_staff_console(app, runner, channels))
+    routes.append(_staff_console(app, runner, sender))
     for channel in channels:
         routes.extend(channel.routes())
     asgi = Starlette(routes=routes, lifespan=lifespan)
@@ -184,17 +192,31 @@ def create_asgi(
     asgi.state.runner = runner
     asgi.state.channels = channels
     asgi.state.scheduler = scheduler
+    asgi.state.sender = sender
     asgi.add_middleware(RequestContext)
     return asgi
 
 
-def _staff_console(app: App, runner: StepRunner, channels: list[Channel]) -> BaseRoute:
+def build_sender(app: App, runner: StepRunner, channels: list[Channel]) -> Sender:
+    """The outbox's one sender (handlers/sender.py), on the running Telegram channel's bot; every
+    part that writes rows (the core's steps, the channels, the console) is handed its `wake`."""
+    from bot.outbound import transports
+    from handlers.wechat_out import outbound
+
+    telegram = next((c.outbox for c in channels if getattr(c, "outbox", None) is not None), None)
+    sender = Sender(app.engine, app.services.clock, runner, transports(app, runner, telegram=telegram))
+    app.services.wake = sender.wake
+    outbound(app).wake = sender.wake
+    for channel in channels:
+        if hasattr(channel, "wake"):
+            channel.wake = sender.wake  # type: ignore[attr-defined]
+    return sender
+
+
+def _staff_console(app: App, runner: StepRunner, sender: Sender) -> BaseRoute:
     """The staff console under /staff/ (staff_console/), handed what it needs."""
     import staff_console
     from staff_console.actions import Actions
-
-    def telegram() -> Any:  # the running Telegram outbox, for the console's broadcasts
-        return next((c.outbox for c in channels if getattr(c, "outbox", None) is not None), None)
 
     return staff_console.mount(
         staff_console.Console(
@@ -203,7 +225,7 @@ def _staff_console(app: App, runner: StepRunner, channels: list[Channel]) -> Bas
             programme=app.programme,
             clock=app.services.clock,
             runner=runner,
-            actions=Actions(app, runner, telegram),
+            actions=Actions(app, runner, sender),
             files_dir=app.settings.files_dir,
             public_url=app.settings.public_url,
         )

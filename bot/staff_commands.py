@@ -93,7 +93,8 @@ def set_status(ref: str, status: str, note: str | None, **settings: Any) -> None
     """Move an application to STATUS (if the status machine allows it) and notify the company.
 
     The per-application settings are stored first, so the notice already gives them."""
-    from bot.notices import notify_move
+    from bot.notices import settle_now
+    from conversations.staff import actions
 
     app = _app()
     try:
@@ -103,15 +104,17 @@ def set_status(ref: str, status: str, note: str | None, **settings: Any) -> None
                 raise moves.NotFound(ref)
             row = _with_settings(conn, row, settings)
             now = app.services.clock()
-            moved = moves.make_move(conn, row, status, actor="staff", who=who(), now=now, note=note)
+            done = actions.move(conn, app.texts, app.programme, row, status, who=who(), now=now, note=note)
     except moves.NotFound:
         fail(f"no application {ref}")
         return
     except MoveRefused as refused:
         fail(f"refused: {refused}")
         return
-    sent = notify_move(app, moved.id, from_status=row.status, note=note)
-    click.echo(f"{moved.reference}: {row.status} -> {moved.status}; notice {sent.outcome}")
+    sent = settle_now(app, done.delivery_id, done.outcome)
+    click.echo(
+        f"{done.application.reference}: {row.status} -> {done.application.status}; notice {sent.outcome}"
+    )
 
 
 def _with_settings(conn: Any, row: store.ApplicationRow, settings: dict[str, Any]) -> store.ApplicationRow:
@@ -189,19 +192,20 @@ def enquiries(open_only: bool, as_json: bool) -> None:
 @click.argument("text")
 def reply(enquiry_id: int, text: str) -> None:
     """Answer enquiry ID; the company receives TEXT in the chat."""
-    from bot.notices import notify_reply
+    from bot.notices import settle_now
+    from conversations.staff import actions
 
     if not text.strip():
         fail("the answer is empty")
     app = _app()
-    with app.engine.begin() as conn:
-        found = staff_store.enquiry(conn, enquiry_id)
-        if found is None:
-            fail(f"no enquiry {enquiry_id}")
-            return
-        staff_store.answer_enquiry(conn, found.id, answer=text.strip(), by=who(), now=app.services.clock())
-    sent = notify_reply(app, found.id, found.user_id, text.strip(), found.application_id)
-    click.echo(f"enquiry {found.id} answered; reply {sent.outcome}")
+    try:
+        with app.engine.begin() as conn:
+            done = actions.reply(conn, app.texts, enquiry_id, text, who=who(), now=app.services.clock())
+    except LookupError:
+        fail(f"no enquiry {enquiry_id}")
+        return
+    sent = settle_now(app, done.delivery_id, done.outcome)
+    click.echo(f"enquiry {done.enquiry.id} answered; reply {sent.outcome}")
 
 
 COMMANDS = (list_, show, set_status, stats, enquiries, reply)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 
 from bot.config import Settings, load_settings
 from bot.forms import write_application_form
-from bot.notices import Notifier
 from bot.programme import Programme, load_programme
 from conversations import Dialog, Registry, Services, Texts, build_registry
 from storage.db import make_engine, upgrade
@@ -29,6 +30,7 @@ class App:
     registry: Registry
     services: Services
     dialog: Dialog
+    wechat_outbound: Any = None  # the one WeChatOutbound (handlers/wechat_out.outbound), made when asked
 
 
 def build_texts(programme: Programme) -> Texts:
@@ -58,8 +60,8 @@ def build_app(
         registry=registry,
         staff=settings.staff_accounts,
         # what the application form needs from outside the core: where files go, how .xlsx is laid out
-        options={"files_dir": settings.files_dir, "form_writer": write_application_form},
+        files_dir=Path(settings.files_dir),
+        form_writer=write_application_form,
+        outbox_channels=frozenset({"telegram"}),  # its replies go out through the outbox
     )
-    app = App(settings, programme, texts, engine, registry, services, Dialog(engine, services))
-    services.options["notify"] = Notifier(app)  # staff chat commands tell the company after commit
-    return app
+    return App(settings, programme, texts, engine, registry, services, Dialog(engine, services))

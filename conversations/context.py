@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 BACK_LIMIT = 50
 
 
+def _nothing() -> None:
+    """No sender to wake (tests of the core alone, the console)."""
+
+
 @dataclass
 class Services:
     """What the core needs from outside, passed in (never imported from bot/)."""
@@ -29,7 +34,15 @@ class Services:
     clock: Callable[[], datetime]
     registry: Registry
     staff: frozenset[tuple[str, str]] = frozenset()
-    options: dict[str, Any] = field(default_factory=dict)
+    # where uploaded materials and filled forms go (JAPANMALL_FILES_DIR); None: nowhere (tests)
+    files_dir: Path | None = None
+    # lays the filled application form out as .xlsx (bot/forms.py; the core knows no openpyxl):
+    # (path, conversations.application.document.ApplicationSheet) -> None
+    form_writer: Callable[[Path, Any], None] | None = None
+    # channels whose replies go out through the outbox, written with the step (Telegram)
+    outbox_channels: frozenset[str] = frozenset()
+    # tells the sender that rows were written (handlers/sender.Sender.wake; safe from any thread)
+    wake: Callable[[], None] = _nothing
 
 
 class Context:
@@ -54,6 +67,7 @@ class Context:
         self.out: list[Outbound] = []
         # work to do once this step's transaction has committed (never if it rolls back)
         self.after_commit: list[Callable[[], None]] = []
+        self.woke_outbox = False  # the step wrote outbox rows: wake the sender after commit
         self.lang: str = user.language or "ja"
         self.language_known = user.language is not None
 
@@ -88,6 +102,29 @@ class Context:
 
     def send(self, message: Outbound) -> None:
         self.out.append(message)
+
+    def notify(
+        self,
+        user_id: int,
+        messages: Sequence[Outbound],
+        *,
+        kind: str,
+        dedup_key: str,
+        application_id: int | None = None,
+    ) -> None:
+        """A message to another user (a staff command's notice), into the outbox with this step."""
+        from storage import deliveries
+
+        deliveries.enqueue(
+            self.conn,
+            user_id=user_id,
+            kind=kind,
+            messages=[m.to_json() for m in messages],
+            now=self.now,
+            dedup_key=dedup_key,
+            application_id=application_id,
+        )
+        self.woke_outbox = True
 
     # -- where the user stands -----------------------------------------------------------
     @property

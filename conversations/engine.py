@@ -135,19 +135,31 @@ class Dialog:
             # gets it back from there), else as a delivery row (the console, a greeting).
             if message_key is not None:
                 store.store_reply(conn, key.channel, message_key, payload)
+                if key.channel in self.services.outbox_channels and reply.messages:
+                    # The reply goes out through the outbox, written with the step (Telegram).
+                    deliveries.enqueue(
+                        conn,
+                        user_id=user.id,
+                        kind="reply",
+                        messages=payload["messages"],
+                        now=now,
+                        dedup_key=f"reply:{key.channel}:{message_key}",
+                    )
             else:
-                store.record_delivery(
+                deliveries.record(
                     conn,
                     user_id=user.id,
                     channel=key.channel,
                     kind="reply",
                     payload=payload,
-                    outcome="replied",
+                    outcome=deliveries.SENT,
                     now=now,
                 )
             if greet is None:  # the conversation as staff read it (the staff console)
                 message_log.record(conn, user.id, now, _logged(inbound), payload)
-        for callback in ctx.after_commit:  # e.g. a notice to another user (staff commands)
+        if ctx.woke_outbox:
+            self.services.wake()  # a notice written by this step: the sender looks now
+        for callback in ctx.after_commit:
             try:
                 callback()
             except Exception:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -95,7 +95,6 @@ class Reply:
     language: str
     duplicate: bool = False
     user_id: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {"language": self.language, "messages": [m.to_json() for m in self.messages]}

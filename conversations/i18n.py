@@ -7,7 +7,7 @@ tables give dotted keys. Every template is compiled once at load.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from importlib import resources
@@ -182,6 +182,3 @@ class Texts:
     def variables(self, lang: str, key: str) -> set[str]:
         env = self._envs[lang]
         return meta.find_undeclared_variables(env.parse(self.sources[lang][key])) - set(env.globals)
-
-    def label(self, lang: str, keys: Iterable[str]) -> list[str]:
-        return [self.render(lang, key) for key in keys]

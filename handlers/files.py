@@ -21,7 +21,7 @@ from storage.application_files import file_link
 __all__ = ["file_link", "file_routes"]
 
 if TYPE_CHECKING:
-    from bot.wiring import App
+    from handlers.app import App
     from storage.runner import StepRunner
 
 TOKEN = re.compile(r"[A-Za-z0-9_\-]{16,64}")

@@ -8,13 +8,17 @@ acted on and answered once.
 
 Polling mode (JAPANMALL_TELEGRAM_MODE=polling, for development) runs PTB's Updater inside
 `japanmall serve`. Webhook mode serves `POST /telegram`: a request without the right
-`X-Telegram-Bot-Api-Secret-Token` gets 403; the update is processed before the response, so an
-update whose processing did not finish is sent again by Telegram (and not acted on twice).
+`X-Telegram-Bot-Api-Secret-Token` gets 403. The step runs before the response, and its reply is
+written into the outbox in the step's own transaction (Services.outbox_channels); the response
+goes out as soon as that has committed, and the sender (handlers/sender.py) delivers the reply,
+in order per chat, at the Bot API's pace. An update whose step did not commit is sent again by
+Telegram (and not acted on twice).
 The webhook is registered, with its secret, when the server starts.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import json
@@ -26,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ContextTypes, TypeHandler
 
 from conversations import Inbound, Outbound, UserKey, normalise_language
@@ -39,7 +43,7 @@ from handlers.telegram_render import callback_key, decode_callback, send_outboun
 from storage import telegram_store as store
 
 if TYPE_CHECKING:
-    from bot.wiring import App
+    from handlers.app import App
     from storage.runner import StepRunner
 
 log = logging.getLogger(__name__)
@@ -87,10 +91,12 @@ class TelegramChannel:
         self.webhook = app.settings.telegram_mode == "webhook"
         self.poll_timeout = poll_timeout
         self.file_limit = file_limit
+        self._tasks: set[asyncio.Task[Any]] = set()
         self.application = build_application(app, polling=not self.webhook, limiter=limiter)
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
-        self.outbox = TelegramOutbox(app, runner, self.application.bot)
+        self.outbox = TelegramOutbox(self.application.bot, self.remember, app.services.clock)
+        self.wake: Any = lambda: None  # the server's sender (handlers/sender.Sender.wake)
 
     # -- the server's side: routes and lifecycle ---------------------------------------------
     def routes(self) -> list[BaseRoute]:
@@ -115,12 +121,25 @@ class TelegramChannel:
         log.info("telegram channel started (%s)", "webhook" if self.webhook else "polling")
 
     async def stop(self) -> None:
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
         application = self.application
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:
             await application.stop()
         await application.shutdown()
+
+    async def remember(self, digest: str, step: str | None, value: str) -> None:
+        """Keep a long button's (step, value) where every process can read it back."""
+        now = self.app.services.clock()
+        pair = {"step": step, "value": value}
+        await self.runner.run(store.remember_value, self.app.engine, callback_key(digest), pair, now)
+
+    async def mark_blocked(self, channel_user_id: str) -> None:
+        now = self.app.services.clock()
+        await self.runner.run(store.mark_blocked, self.app.engine, CHANNEL, channel_user_id, now)
+        log.info("telegram user marked as having blocked the bot", extra={"user_ref": channel_user_id})
 
     async def _webhook(self, request: Request) -> Response:
         secret = (self.app.settings.telegram_webhook_secret or "").encode()
@@ -139,7 +158,8 @@ class TelegramChannel:
         update = read_update(body, self.application.bot)
         if update is None:
             return JSONResponse({"error": "not a Telegram update"}, status_code=400)
-        # Processed before answering: what is not answered is sent again and then seen as a repeat.
+        # The step commits before we answer (its reply is in the outbox); what is not answered is
+        # sent again by Telegram and then seen as a repeat.
         processor = self.application.update_processor
         await processor.process_update(update, self.application.process_update(update))
         return Response(status_code=200)
@@ -155,8 +175,11 @@ class TelegramChannel:
         if user is None or type(user.id) is not int or chat is None or type(chat.id) is not int:
             return
         if update.my_chat_member is not None:
-            if getattr(update.my_chat_member.new_chat_member, "status", None) == "kicked":
-                await self.outbox.mark_blocked(str(user.id))
+            if (
+                user is not None
+                and getattr(update.my_chat_member.new_chat_member, "status", None) == "kicked"
+            ):
+                await self.mark_blocked(str(user.id))
             return
         if chat.type != "private":
             return  # the bot talks to companies in private chats only
@@ -177,11 +200,20 @@ class TelegramChannel:
             return
         query = update.callback_query
         if query is not None and query.message is not None:
-            with contextlib.suppress(BadRequest):  # BadRequest: it has no keyboard any more
-                await self.application.bot.edit_message_reply_markup(
-                    chat.id, query.message.message_id, reply_markup=None
-                )
-        await self._deliver(chat.id, key, reply.messages)
+            self._spawn(self._drop_keyboard(chat.id, query.message.message_id))
+        if reply.user_id is None:  # the core's apology (a step that failed): not in the outbox
+            await self._deliver(chat.id, key, reply.messages)
+        else:
+            self.wake()
+
+    def _spawn(self, work: Any) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _drop_keyboard(self, chat_id: int, message_id: int) -> None:
+        with contextlib.suppress(TelegramError):  # BadRequest: it has no keyboard any more
+            await self.application.bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
 
     async def _tap(self, update: Update) -> Inbound:
         query = update.callback_query
@@ -265,15 +297,17 @@ class TelegramChannel:
                 return
         assert update.effective_chat is not None
         await self._deliver(update.effective_chat.id, key, (message,))
+        # (a known user's own answer could go through the outbox too; a file we refuse may come
+        # from a user the core has never seen, who has no row to address a delivery to)
 
     async def _deliver(
         self, chat_id: int, key: UserKey, messages: tuple[Outbound, ...] | list[Outbound]
     ) -> None:
         try:
             for message in messages:
-                await send_outbound(self.application.bot, chat_id, message, self.outbox.remember)
+                await send_outbound(self.application.bot, chat_id, message, self.remember)
         except Forbidden:
-            await self.outbox.mark_blocked(key.user)
+            await self.mark_blocked(key.user)
         except (TelegramError, OSError):
             log.exception("telegram: reply to user %s not delivered", key.user)
 

@@ -22,7 +22,7 @@ from conversations.vocab import LANGUAGES
 from handlers.telegram_limits import ChatRateLimiter, PerUserOrder
 
 if TYPE_CHECKING:
-    from bot.wiring import App
+    from handlers.app import App
 
 log = logging.getLogger(__name__)
 

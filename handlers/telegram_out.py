@@ -1,157 +1,103 @@
-"""The one path for everything the bot sends first on Telegram: status notices, reminders, broadcasts.
+"""Telegram's transport for the sender (handlers/sender.py): one outbox row to the Bot API.
 
-`await outbox.send_to_user(user_id, messages, kind="reminder", dedup_key="reminder:deadline:42")`
+- Goes through the channel's rate-limited bot (handlers/telegram_limits.py: 30/s overall,
+  about 1/s per chat, a short 429 `retry_after` waited out by the limiter).
+- A row of several messages remembers how many went out (`payload["sent"]`), so a retry does
+  not send the first ones again.
+- Outcomes: sent; blocked (403: the user is marked, nothing later is sent until they write
+  again); failed at once for a bad request or a bad token; network errors, 5xx and a 429 the
+  limiter would not wait out are transient: tried again with backoff (sender.retry_failure).
 
-- goes through the channel's rate-limited bot (handlers/telegram_limits.py: 30/s overall,
-  about 1/s per chat, a 429's retry_after waited out up to 30 s and retried twice, never more);
-- claims a `deliveries` row first (its unique `dedup_key` keeps two processes or two runs from
-  sending the same reminder twice; a failed or held delivery may be claimed again later);
-- marks a user who blocked the bot (403) in `users.blocked_at` and holds every later message for
-  them (outcome "blocked", nothing sent) until they write to the bot again;
-- writes the outcome on the row: sent, failed (with the error) or blocked.
-
-In `japanmall serve` the Telegram channel owns the outbox (`channel.outbox`); a command that runs
-outside the server opens one with `open_outbox(app)`.
+In `japanmall serve` the Telegram channel's bot is used (`TelegramOutbox(channel.application.bot, …)`);
+a command outside the server opens a bot of its own with `open_bot(settings)`.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import Any
 
 from telegram import Bot
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
 
 from conversations import Outbound
+from handlers.sender import retry_failure
 from handlers.telegram_app import keep_library_logs_clean
-from handlers.telegram_limits import ChatRateLimiter
-from handlers.telegram_render import callback_key, send_outbound
-from storage import telegram_store as store
+from handlers.telegram_limits import ChatRateLimiter, RetryTooLong, retry_seconds
+from handlers.telegram_render import send_outbound
+from storage.deliveries import BLOCKED, FAILED, SENT, Claimed, Settlement
 
-if TYPE_CHECKING:
-    from bot.wiring import App
-    from storage.runner import StepRunner
-
-log = logging.getLogger(__name__)
+__all__ = ["CHANNEL", "TelegramOutbox", "make_bot", "open_bot"]
 CHANNEL = "telegram"
+Remember = Callable[[str, str | None, str], Awaitable[None]]
 
 
-@dataclass(frozen=True, slots=True)
-class Delivered:
-    """What became of one send: sent, failed, blocked, or duplicate (sent before: not sent again)."""
-
-    outcome: str
-    delivery_id: int | None
-    error: str | None = None
+CONNECTIONS = 64  # HTTP connections of a bot made here (PTB's default for a bare bot is one)
 
 
-def make_bot(app: App, limiter: ChatRateLimiter | None = None) -> ExtBot:
-    """A bot on JAPANMALL_TELEGRAM_API_URL with our rate limiter (for use outside the channel)."""
-    token = app.settings.telegram_token
+def make_bot(token: str, api_url: str, limiter: ChatRateLimiter | None = None) -> ExtBot:
+    """A bot on `api_url` with our rate limiter and a pool of connections (for use outside the
+    channel: with PTB's default single connection, sends queue behind each other's round trip)."""
     if not token:
         raise ValueError("JAPANMALL_TELEGRAM_TOKEN is not set")
     keep_library_logs_clean(token)
-    api = app.settings.telegram_api_url.rstrip("/")
+    api = api_url.rstrip("/")
     return ExtBot(
         token,
         base_url=f"{api}/bot",
         base_file_url=f"{api}/file/bot",
         rate_limiter=limiter or ChatRateLimiter(),
+        request=HTTPXRequest(connection_pool_size=CONNECTIONS),
     )
 
 
-class TelegramOutbox:
-    def __init__(self, app: App, runner: StepRunner, bot: Bot) -> None:
-        self.app = app
-        self.runner = runner
-        self.bot = bot
-
-    async def remember(self, digest: str, step: str | None, value: str) -> None:
-        """Keep a long button's (step, value) where every process can read it back."""
-        now = self.app.services.clock()
-        pair = {"step": step, "value": value}
-        await self.runner.run(store.remember_value, self.app.engine, callback_key(digest), pair, now)
-
-    async def mark_blocked(self, channel_user_id: str) -> None:
-        now = self.app.services.clock()
-        await self.runner.run(store.mark_blocked, self.app.engine, CHANNEL, channel_user_id, now)
-        log.info("telegram user marked as having blocked the bot", extra={"user_ref": channel_user_id})
-
-    async def send_to_user(
-        self,
-        user_id: int,
-        messages: Sequence[Outbound],
-        *,
-        kind: str,
-        dedup_key: str | None = None,
-        application_id: int | None = None,
-    ) -> Delivered:
-        """Send messages the user did not ask for; `user_id` is our users.id (a Telegram user)."""
-        engine, clock = self.app.engine, self.app.services.clock
-        payload = {"messages": [message.to_json() for message in messages]}
-        claim = await self.runner.run(
-            store.claim_delivery,
-            engine,
-            user_id=user_id,
-            channel=CHANNEL,
-            kind=kind,
-            payload=payload,
-            now=clock(),
-            dedup_key=dedup_key,
-            application_id=application_id,
-        )
-        if claim.outcome == "duplicate":
-            return Delivered("duplicate", None)
-        assert claim.delivery_id is not None and claim.channel_user_id is not None
-        if claim.outcome == "blocked":
-            await self.runner.run(
-                store.finish_delivery,
-                engine,
-                claim.delivery_id,
-                outcome="blocked",
-                now=clock(),
-                error="the user has blocked the bot",
-            )
-            return Delivered("blocked", claim.delivery_id, "the user has blocked the bot")
-        outcome, error = await self._send(int(claim.channel_user_id), messages)
-        if outcome == "blocked":
-            await self.mark_blocked(claim.channel_user_id)
-        await self.runner.run(
-            store.finish_delivery, engine, claim.delivery_id, outcome=outcome, now=clock(), error=error
-        )
-        if outcome != "sent":
-            log.warning(
-                "telegram delivery %s: %s", claim.delivery_id, outcome, extra={"kind": kind, "error": error}
-            )
-        return Delivered(outcome, claim.delivery_id, error)
-
-    async def _send(self, chat_id: int, messages: Sequence[Outbound]) -> tuple[str, str | None]:
-        done = 0
-        try:
-            for message in messages:
-                await send_outbound(self.bot, chat_id, message, self.remember)
-                done += 1
-        except Forbidden as exc:
-            return "blocked", f"{exc.message} (after {done} of {len(messages)} messages)"
-        except (TelegramError, OSError) as exc:
-            return "failed", f"{type(exc).__name__}: {exc} (after {done} of {len(messages)} messages)"
-        return "sent", None
-
-
 @asynccontextmanager
-async def open_outbox(app: App, runner: StepRunner | None = None) -> AsyncIterator[TelegramOutbox]:
-    """An outbox with a bot of its own, for commands that run outside `japanmall serve`."""
-    from storage.runner import StepRunner
+async def open_bot(token: str, api_url: str) -> AsyncIterator[ExtBot]:
+    async with make_bot(token, api_url) as bot:
+        yield bot
 
-    own_runner = runner is None
-    runner = runner or StepRunner(app.engine)
-    try:
-        async with make_bot(app) as bot:
-            yield TelegramOutbox(app, runner, bot)
-    finally:
-        if own_runner:
-            runner.close()
+
+class TelegramOutbox:
+    """The sender's Telegram transport. `remember` keeps a long button's data (the kv table)."""
+
+    channel = CHANNEL
+
+    def __init__(
+        self, bot: Bot, remember: Remember, clock: Callable[[], datetime], *, concurrency: int = 64
+    ) -> None:
+        self.bot = bot
+        self.remember = remember
+        self.clock = clock
+        self.concurrency = concurrency
+
+    async def send(self, item: Claimed) -> Settlement:
+        row = item.row
+        payload: dict[str, Any] = dict(row.payload)
+        messages = payload.get("messages", [])
+        done = int(payload.get("sent", 0))
+        chat_id = int(item.channel_user_id)
+        try:
+            for message in messages[done:]:
+                await send_outbound(self.bot, chat_id, Outbound.from_json(message), self.remember)
+                done += 1
+                payload["sent"] = done
+        except Forbidden as exc:
+            return Settlement(row.id, BLOCKED, row.attempts + 1, payload, exc.message, mark_user=BLOCKED)
+        except (InvalidToken, BadRequest) as exc:
+            return Settlement(
+                row.id, FAILED, row.attempts + 1, payload, f"{type(exc).__name__}: {exc.message}"
+            )
+        except RetryTooLong as exc:
+            row.payload = payload
+            return retry_failure(item, str(exc), self.clock(), at_least=exc.seconds)
+        except RetryAfter as exc:
+            row.payload = payload
+            return retry_failure(item, "429 Too Many Requests", self.clock(), at_least=retry_seconds(exc))
+        except (NetworkError, TelegramError, OSError) as exc:
+            row.payload = payload
+            return retry_failure(item, f"{type(exc).__name__}: {exc}", self.clock())
+        return Settlement(row.id, SENT, row.attempts + 1, payload)

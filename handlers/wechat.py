@@ -28,10 +28,10 @@ from starlette.routing import BaseRoute, Route
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.messages import BaseMessage
 
-from bot.wiring import App
 from conversations import FileRef, Inbound, Reply, UserKey
 from conversations.vocab import LANGUAGES
 from handlers import wechat_inbound as inbound_
+from handlers.app import App
 from handlers.wechat_modes import CUSTOMER_SERVICE, PASSIVE, InFlight, ReplyModes
 from handlers.wechat_out import WeChatOutbound, outbound
 from handlers.wechat_render import reply_parts
@@ -277,7 +277,7 @@ class WeChatChannel:
             kind="reply_cs",
             dedup_key=storable.key(f"wechat:reply:{message_key}"),
         )
-        if outcome.status != "sent" and not outcome.duplicate:
+        if outcome.status not in ("sent", "queued") and not outcome.duplicate:  # queued: the sender has it
             log.warning(
                 "wechat reply parts not sent", extra={"outcome": outcome.status, "error": outcome.error}
             )

@@ -1,44 +1,59 @@
-"""Messages the bot sends first on WeChat: customer service, template, or waiting. The public API.
+"""Messages the bot sends first on WeChat. The public API; the sending is done by the outbox's
+one sender (handlers/sender.py) through `WeChatOutbound.transport`.
 
     outcome = send_to_user(app, user_id_or_openid, [Outbound(...) or "text"], kind="notice",
                            dedup_key="notice:JM25-0042:accepted", template=Template({...}))
 
-- Within 48 hours of the user's last message (`users.last_inbound_at`): customer-service texts.
-- Outside it, or when WeChat answers 45015: a template message if one is given and configured
-  (fields cut to 20 characters), else the delivery waits for the user's next message.
-- 45047 (too many customer-service messages): waits for the user's next message.
-- 43004 (not subscribed): recorded, the user marked unsubscribed, nothing retried.
-- 40001 (invalid token): refreshed once and tried once more (wechat_client). Nothing retries unbounded.
-
-Every call leaves one `deliveries` row with its outcome and error; with `dedup_key` the row is
-claimed first, so a repeated call (another process, a restart) sends nothing twice. Waiting rows
-are sent by `send_open()` once the user has written again (the server runs it every minute).
+writes a `deliveries` row (queued) and wakes the sender. The sender's WeChat transport
+(handlers/wechat_delivery.py) then sends:
+- within 48 hours of the user's last message (`users.last_inbound_at`): customer-service texts;
+- outside it, or when WeChat answers 45015: a template message if one is given and configured
+  (fields cut to 20 characters), else the row waits for the user's next message;
+- 45047 (too many customer-service messages): waits for the user's next message;
+- 43004 (not subscribed): settled, the user marked unsubscribed;
+- 40001 (invalid token): refreshed once and tried once more (wechat_client), then failed;
+- a network error, an HTTP 5xx, -1 (system busy): tried again with backoff, a bounded number of times.
+Waiting rows go back to the queue when their user writes again (storage/deliveries.requeue_waiting).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from wechatpy.exceptions import WeChatClientException
 
-from bot.wiring import App
 from conversations import Outbound
 from handlers.wechat_client import DatabaseSessionStorage, SharedTokenClient
 from handlers.wechat_delivery import CHANNEL, WINDOW, Deliverer, NotConfigured, Outcome, Template
 from handlers.wechat_render import reply_parts
 from storage import channel_users, deliveries
-from storage.deliveries import FAILED, PENDING, WAITING
+from storage.deliveries import FAILED, Claimed, Settlement
+
+if TYPE_CHECKING:
+    from handlers.app import App
+    from storage.runner import StepRunner
 
 log = logging.getLogger(__name__)
-__all__ = ["NotConfigured", "Outcome", "Template", "WeChatOutbound", "outbound", "send_to_user"]
+__all__ = [
+    "NotConfigured",
+    "Outcome",
+    "Template",
+    "WeChatOutbound",
+    "WeChatTransport",
+    "outbound",
+    "send_to_user",
+]
 
-STUCK_AFTER = timedelta(minutes=5)  # a pending row this old was left by a process that died
 MAX_MEDIA_BYTES = 20 * 1024 * 1024
+
+
+def _no_sender() -> None:
+    """Until a server's sender is attached: sends are delivered where they are made."""
 
 
 class WeChatOutbound(Deliverer):
@@ -48,6 +63,7 @@ class WeChatOutbound(Deliverer):
         self.clock = app.services.clock
         self.timeout = timeout
         self._client = client
+        self.wake: Any = _no_sender  # the server's sender (handlers/sender.Sender.wake)
 
     @property
     def configured(self) -> bool:
@@ -99,7 +115,6 @@ class WeChatOutbound(Deliverer):
         application_id: int | None = None,
     ) -> Outcome:
         """Texts already cut to size (a reply's remaining parts)."""
-        now = self.clock()
         payload: dict[str, Any] = {"parts": list(parts), "sent_parts": 0}
         if template is not None:
             payload["template"] = {
@@ -116,42 +131,50 @@ class WeChatOutbound(Deliverer):
             if found is None or found.channel != CHANNEL:
                 log.warning("wechat send to an unknown user", extra={"kind": kind})
                 return Outcome(FAILED, None, error="unknown WeChat user")
-            row, new = deliveries.claim(
+            row, new = deliveries.enqueue(
                 conn,
                 user_id=found.id,
-                channel=CHANNEL,
                 kind=kind,
-                payload=payload,
-                now=now,
+                messages=[],
+                now=self.clock(),
                 dedup_key=dedup_key,
                 application_id=application_id,
+                template=payload.get("template"),
             )
+            if new:
+                deliveries.set_payload(conn, row.id, {**row.payload, **payload})
         if not new:
             return Outcome(row.outcome, row.id, row.payload.get("via"), row.error, duplicate=True)
-        return self._deliver(row, found)
+        if self.wake is not _no_sender or row.outcome != deliveries.QUEUED:
+            self.wake()
+            return Outcome(row.outcome, row.id, None, row.error)
+        return self.deliver_here(row.id)
 
-    def send_open(self, limit: int = 200) -> list[Outcome]:
-        """Send waiting rows whose user has written since, and rows a dead process left pending."""
-        now = self.clock()
+    def deliver_here(self, row_id: int) -> Outcome:
+        """No sender runs in this process (a test, a script): deliver the row now, through the
+        transport's own code, and write its outcome as the sender would."""
+        holder = f"direct:{os.getpid()}"
         with self.engine.begin() as conn:
-            rows = deliveries.open_for_channel(conn, CHANNEL, limit)
-        outcomes = []
-        for row, last_inbound_at, _subscribed in rows:
-            if row.outcome == WAITING:
-                since = datetime.fromisoformat(row.payload.get("waiting_since", row.created_at.isoformat()))
-                if last_inbound_at is None or last_inbound_at <= since or now - last_inbound_at >= WINDOW:
-                    continue
-            elif row.created_at > now - STUCK_AFTER:
-                continue
-            with self.engine.begin() as conn:
-                if not deliveries.retake(conn, row):
-                    continue  # another process took it
-                user = channel_users.by_id(conn, row.user_id)
-            if row.outcome == PENDING:
-                row.attempts += 1
-            if user is not None:
-                outcomes.append(self._deliver(row, user))
-        return outcomes
+            item = deliveries.claim_one(conn, row_id, holder, self.clock())
+        if item is None:
+            return Outcome(deliveries.SENDING, row_id)
+        settlement = self.deliver_row(item)
+        settlement.user_id = item.row.user_id
+        with self.engine.begin() as conn:
+            deliveries.settle(conn, [settlement], self.clock())
+        return Outcome(settlement.outcome, row_id, settlement.payload.get("via"), settlement.error)
+
+    def send_open(self) -> int:
+        """Waiting rows whose user has written since back to the queue, and the sender woken
+        (the sender does this itself too, every few seconds); how many were queued again."""
+        with self.engine.begin() as conn:
+            count = deliveries.requeue_waiting(conn, CHANNEL, self.clock(), WINDOW)
+        if count:
+            self.wake()
+        return count
+
+    def transport(self, runner: StepRunner) -> WeChatTransport:
+        return WeChatTransport(self, runner)
 
     def download_media(
         self, media_id: str, directory: Path, name: str
@@ -171,11 +194,25 @@ class WeChatOutbound(Deliverer):
         return path, len(response.content), mime
 
 
+class WeChatTransport:
+    """The sender's WeChat transport: the blocking API calls in the runner's I/O pool."""
+
+    channel = CHANNEL
+    concurrency = 8
+
+    def __init__(self, out: WeChatOutbound, runner: StepRunner) -> None:
+        self.out = out
+        self.runner = runner
+
+    async def send(self, item: Claimed) -> Settlement:
+        return await self.runner.io(self.out.deliver_row, item)
+
+
 def outbound(app: App) -> WeChatOutbound:
     """The app's one WeChatOutbound (its client keeps an HTTP session)."""
-    found = app.services.options.get("wechat.outbound")
+    found = app.wechat_outbound
     if found is None:
-        found = app.services.options["wechat.outbound"] = WeChatOutbound(app)
+        found = app.wechat_outbound = WeChatOutbound(app)
     return found
 
 

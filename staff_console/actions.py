@@ -1,13 +1,12 @@
 """Everything the console changes, in one place, through the same code as the CLI and the chat.
 
-Each function below calls what `japanmall staff …` calls today (bot/staff_commands.py,
-bot/broadcast.py, bot/staff_export.py, storage/intake.py) and writes the audit row (who, what,
-when, on what) in the same transaction as the change where the change is one transaction.
-This is the console's only module that imports bot/: when the staff actions move to the core
-(issue 17, conversations/staff/actions.py with its outbox), this is the module to point there.
+A status move and an enquiry's answer go through conversations/staff/actions.py, the code the
+chat's `/staff` and `japanmall staff` use: the change, its audit row (who, what, when, on what)
+and the company's message in the outbox are one transaction. Broadcasts, the export and the
+intake switch call what the CLI calls (bot/broadcast.py, bot/staff_export.py, storage/intake.py).
 
-Database work runs in the step runner (on SQLite the one writer thread); the notices, which call
-the platforms, in its I/O pool, after the change has committed — as the CLI sends after commit.
+Database work runs in the step runner (on SQLite the one writer thread). Nothing here calls a
+platform: the server's sender is woken and the page waits up to WAIT seconds for the outcome.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import partial
@@ -24,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 from bot import broadcast as casting
 from bot.broadcast import Segment
-from bot.notices import _language, notify_move, notify_reply
-from bot.outbound import Postman, Sent
+from bot.outbound import Sent, deliver
 from bot.staff_commands import _with_settings
 from bot.staff_export import export_file
+from conversations.staff import actions as staff_actions
 from conversations.staff import moves
 from staff_console import accounts
 from storage import applications as apps
@@ -35,14 +33,17 @@ from storage import broadcasts as broadcast_store
 from storage import intake
 from storage import staff as staff_store
 from storage import staff_accounts as audit_store
+from storage.deliveries import FINAL, OUTCOMES
 
 if TYPE_CHECKING:
     from bot.wiring import App
+    from handlers.sender import Sender
     from storage.runner import StepRunner
 
 __all__ = ["NOTES", "Actions", "Preview", "Progress", "Segment"]
 log = logging.getLogger(__name__)
 NOTES = "staff_notes"  # applications.meta: the staff's notes, [{"at", "by", "text"}]
+WAIT = 3.0  # seconds a page waits for its message's outcome (then shows "queued")
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,14 @@ class Preview:
 @dataclass(frozen=True)
 class Progress:
     row: broadcast_store.BroadcastRow
-    done: int  # recipients claimed so far
-    counts: Counter[str]  # sent, held, blocked, failed, unconfirmed
+    done: int  # recipients whose message has its outcome
+    counts: Counter[str]  # their outcomes (storage/deliveries.OUTCOMES)
     running: bool  # being sent by this process now
+
+    @property
+    def shown(self) -> list[str]:
+        """The outcomes to show, in the outbox's order: sent and failed always, others when met."""
+        return [name for name in OUTCOMES if self.counts.get(name) or name in ("sent", "failed")]
 
     @property
     def interrupted(self) -> bool:
@@ -64,12 +70,12 @@ class Progress:
 
 
 class Actions:
-    """`app` is the bot's (bot/wiring.py); `telegram` gives the server's running Telegram outbox."""
+    """`app` is the bot's (bot/wiring.py); `sender` the server's outbox sender (None: a local one)."""
 
-    def __init__(self, app: App, runner: StepRunner, telegram: Callable[[], Any] = lambda: None) -> None:
+    def __init__(self, app: App, runner: StepRunner, sender: Sender | None = None) -> None:
         self.app = app
         self.runner = runner
-        self.telegram = telegram
+        self.sender = sender
         self.running: dict[int, asyncio.Task[casting.Report]] = {}
 
     def _audit(self, conn: Any, actor: str, action: str, target: str | None, **detail: Any) -> None:
@@ -98,7 +104,7 @@ class Actions:
                 now=self.app.services.clock(),
                 note=note,
             )
-            lang = _language(conn, moved.user_id, moved.meta.get("language"))
+            lang = staff_actions.language_of(conn, moved.user_id, moved.meta.get("language"))
             text = moves.notice(
                 conn, self.app.texts, self.app.programme, moved, lang, from_status=row.status, note=note
             )
@@ -108,21 +114,29 @@ class Actions:
     async def preview_move(self, reference: str, wanted: str, note: str | None) -> Preview:
         return await self.runner.run(self._preview, reference, wanted, note)
 
-    def _move(self, actor: str, reference: str, wanted: str, note: str | None) -> tuple[int, str, str]:
-        with self.app.engine.begin() as conn:  # as `staff set-status` does
+    def _move(self, actor: str, reference: str, wanted: str, note: str | None) -> staff_actions.Moved:
+        with self.app.engine.begin() as conn:  # as `staff set-status` and `/staff set` do
             row = self._row(conn, reference)
-            moved = moves.make_move(
-                conn, row, wanted, actor="staff", who=actor, now=self.app.services.clock(), note=note
+            app = self.app
+            done = staff_actions.move(
+                conn, app.texts, app.programme, row, wanted, who=actor, now=app.services.clock(), note=note
             )
+            moved = done.application
             self._audit(
                 conn, actor, "move", moved.reference, before=row.status, after=moved.status, note=note
             )
-        return moved.id, row.status, moved.status
+        return done
+
+    async def _outcome(self, delivery_id: int, outcome: str) -> Sent:
+        if outcome not in ("queued", "sending"):
+            return Sent(outcome, delivery_id)
+        found = await deliver(self.app, [delivery_id], sender=self.sender, timeout=WAIT)
+        return Sent(found.get(delivery_id, outcome), delivery_id)
 
     async def move(self, actor: str, reference: str, wanted: str, note: str | None) -> Sent:
         """Raises moves.NotFound, or MoveRefused (nothing changed)."""
-        application_id, before, _after = await self.runner.run(self._move, actor, reference, wanted, note)
-        return await self.runner.io(notify_move, self.app, application_id, from_status=before, note=note)
+        done = await self.runner.run(self._move, actor, reference, wanted, note)
+        return await self._outcome(done.delivery_id, done.outcome)
 
     # -- the application's settings and notes ---------------------------------------------------
     def _details(self, actor: str, reference: str, values: dict[str, Any]) -> None:
@@ -152,20 +166,17 @@ class Actions:
         await self.runner.run(self._note, actor, reference, text)
 
     # -- enquiries ------------------------------------------------------------------------------
-    def _answer(self, actor: str, enquiry_id: int, text: str) -> staff_store.EnquiryRow:
-        with self.app.engine.begin() as conn:  # as `staff reply` does
-            found = staff_store.enquiry(conn, enquiry_id)
-            if found is None:
-                raise LookupError(enquiry_id)
-            staff_store.answer_enquiry(conn, found.id, answer=text, by=actor, now=self.app.services.clock())
-            self._audit(conn, actor, "reply", f"enquiry:{found.id}")
-        return found
+    def _answer(self, actor: str, enquiry_id: int, text: str) -> staff_actions.Replied:
+        with self.app.engine.begin() as conn:  # as `staff reply` and `/staff reply` do
+            done = staff_actions.reply(
+                conn, self.app.texts, enquiry_id, text, who=actor, now=self.app.services.clock()
+            )
+            self._audit(conn, actor, "reply", f"enquiry:{done.enquiry.id}")
+        return done
 
     async def reply(self, actor: str, enquiry_id: int, text: str) -> Sent:
-        found = await self.runner.run(self._answer, actor, enquiry_id, text)
-        return await self.runner.io(
-            notify_reply, self.app, found.id, found.user_id, text, found.application_id
-        )
+        done = await self.runner.run(self._answer, actor, enquiry_id, text)
+        return await self._outcome(done.delivery_id, done.outcome)
 
     # -- broadcasts -----------------------------------------------------------------------------
     async def dry_run(self, segment: casting.Segment) -> dict[tuple[str, str], int]:
@@ -198,9 +209,8 @@ class Actions:
     def _deliver(self, broadcast_id: int) -> None:
         if broadcast_id in self.running:
             return
-        postman = Postman(self.app, telegram=self.telegram())
         task = asyncio.get_running_loop().create_task(
-            casting.deliver(self.app, broadcast_id, postman=postman)
+            casting.deliver(self.app, broadcast_id, sender=self.sender)
         )
         self.running[broadcast_id] = task
 
@@ -220,11 +230,12 @@ class Actions:
             outcomes = broadcast_store.outcomes(conn, broadcast_id) if row else {}
         if row is None:
             return None
-        counts = Counter(casting.REPORTED.get(outcome, "failed") for outcome in outcomes.values())
-        return Progress(row, len(outcomes), counts, broadcast_id in self.running)
+        counts = Counter(outcomes.values())
+        done = sum(count for name, count in counts.items() if name in FINAL)
+        return Progress(row, done, counts, broadcast_id in self.running)
 
     async def progress(self, broadcast_id: int) -> Progress | None:
-        """How far a broadcast has gone, counted as its report counts (bot/broadcast.py REPORTED)."""
+        """How far a broadcast has gone: its rows' outcomes (storage/deliveries.OUTCOMES)."""
         return await self.runner.run(self._progress, broadcast_id)
 
     # -- intake and export ----------------------------------------------------------------------

@@ -18,12 +18,11 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from storage.models import ConversationState, Delivery, InboundKey, User
+from storage.models import ConversationState, InboundKey, User
 
 _users = User.__table__
 _states = ConversationState.__table__
 _keys = InboundKey.__table__
-_deliveries = Delivery.__table__
 
 _SELECT_USER = select(
     _users.c.id, _users.c.language, _users.c.timezone, _users.c.last_inbound_at, _users.c.blocked_at
@@ -79,7 +78,6 @@ _SET_REPLY = (
     .where(_keys.c.channel == bindparam("b_channel"), _keys.c.key == bindparam("b_key"))
     .values(reply=bindparam("b_reply"))
 )
-_INSERT_DELIVERY = insert(_deliveries)
 
 # SQLite: the same statements as plain SQL on the driver's connection, inside the transaction
 # SQLAlchemy began (BEGIN IMMEDIATE, which also makes row locks unnecessary). SQLAlchemy's work
@@ -287,33 +285,3 @@ def store_reply(conn: Connection, channel: str, key: str, reply: Any) -> None:
         raw.execute(_RAW_SET_REPLY, (json.dumps(reply), channel, key))
         return
     conn.execute(_SET_REPLY, {"b_channel": channel, "b_key": key, "b_reply": reply})
-
-
-def record_delivery(
-    conn: Connection,
-    *,
-    user_id: int,
-    channel: str,
-    kind: str,
-    payload: Any,
-    outcome: str,
-    now: datetime,
-    application_id: int | None = None,
-    dedup_key: str | None = None,
-) -> None:
-    conn.execute(
-        _INSERT_DELIVERY,
-        {
-            "user_id": user_id,
-            "application_id": application_id,
-            "kind": kind,
-            "channel": channel,
-            "dedup_key": dedup_key,
-            "payload": payload,
-            "outcome": outcome,
-            "error": None,
-            "attempts": 0,
-            "created_at": now,
-            "sent_at": now if outcome == "sent" else None,
-        },
-    )

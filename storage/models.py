@@ -128,6 +128,7 @@ class Delivery(Base):
         Index("ix_deliveries_user", "user_id"),
         Index("ix_deliveries_outcome", "outcome"),
         Index("ix_deliveries_application", "application_id"),
+        Index("ix_deliveries_due", "channel", "outcome", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -142,6 +143,10 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the outbox (storage/deliveries.py): when a queued row is due, who sends it until when
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Enquiry(Base):

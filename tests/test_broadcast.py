@@ -79,7 +79,7 @@ def test_dry_run_counts_per_channel_and_language_then_a_confirm(app, env):
     done = cli.invoke(main, args, input="y\n")
     assert done.exit_code == 0, done.output
     # Console: held for the next opening; WeChat without the 48-hour window: waits for the next message.
-    assert "held 3" in done.output
+    assert "sent 0, held 2, waiting 1, failed 0." in done.output
     assert broadcast_rows(app) == [(ja, "held"), (zh, "held"), (wechat, "waiting")]
     with app.engine.connect() as conn:
         texts = dict(
@@ -145,7 +145,7 @@ def test_a_broadcast_killed_midway_resumes_and_reaches_everyone_exactly_once(app
             conn.execute(select(Broadcast.status).where(Broadcast.id == broadcast_id)).scalar_one()
             == "finished"
         )
-    assert sorted(outcome for _, outcome in broadcast_rows(app)) == ["sending"] + ["sent"] * 19
+    assert sorted(outcome for _, outcome in broadcast_rows(app)) == ["sent"] * 19 + ["unconfirmed"]
 
 
 def test_staff_broadcast_by_chat_with_a_confirm_sent_by_the_minute_job(settings, engine, clock):

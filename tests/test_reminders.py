@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import select
 
 from bot import reminders
-from bot.outbound import Postman
 from storage.models import Delivery
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_chat import point_at
@@ -126,7 +125,8 @@ def test_quiet_hours_follow_the_company_zone(app):
 
 
 def test_two_schedulers_on_one_database_send_each_reminder_once(app):
-    """Two runners (each with its own Telegram outbox, as two server processes have) at once."""
+    """Two runners (each with its own sender, as two server processes have) at once: the channel's
+    lease lets one of them send; each reports the rows it wrote."""
     import threading
 
     with FakeTelegram() as fake:
@@ -141,7 +141,7 @@ def test_two_schedulers_on_one_database_send_each_reminder_once(app):
 
         def runner() -> None:
             barrier.wait()
-            reports.append(asyncio.run(reminders.run(app, postman=Postman(app))))
+            reports.append(asyncio.run(reminders.run(app)))  # each with a sender of its own
 
         threads = [threading.Thread(target=runner) for _ in range(2)]
         for thread in threads:

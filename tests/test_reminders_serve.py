@@ -42,7 +42,7 @@ def test_wechat_reminder_in_the_window_outside_it_waits_or_goes_as_a_template(we
     app.services.clock.set(now)
     report = {r["application_id"]: r for r in asyncio.run(reminders.run(app))}
     assert report[a_recent]["outcome"] == "sent"
-    assert report[a_silent]["outcome"] == "held" and report[a_silent]["detail"] == "waiting"
+    assert report[a_silent]["outcome"] == "held" and report[a_silent]["delivery"] == "waiting"
     texts = wechat_api.texts_to("o-recent")
     assert len(texts) == 1 and "/shipment" in texts[0] and "样品" in texts[0]
     assert wechat_api.texts_to("o-silent") == []

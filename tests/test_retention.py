@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.cli import main
 from bot.scheduler import PRUNE_JOB_ID, ReminderScheduler
+from storage import deliveries as outbox
 from storage import dialog, retention
 from storage.models import Delivery, InboundKey, MessageLog
 from tests.wechat_support import openid, text_xml
@@ -36,7 +37,7 @@ def add_deliveries(engine, user_id: int, when: datetime) -> None:
             ("broadcast", "failed"),
             ("reply", "waiting"),
         ]:
-            dialog.record_delivery(
+            outbox.record(
                 conn,
                 user_id=user_id,
                 channel="wechat",

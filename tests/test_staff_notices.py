@@ -7,11 +7,14 @@ import dataclasses
 import io
 
 import pytest
+from sqlalchemy import text
 
-from bot.notices import notify_move
+from bot.notices import settle_now
 from conversations import Inbound, UserKey
-from conversations.staff import moves
+from conversations.staff import actions, moves
 from handlers import console
+from storage import deliveries
+from storage import staff as staff_store
 from storage.staff import set_meta
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.telegram_chat import point_at
@@ -23,9 +26,13 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*retry_after.*:telegram.warning
 
 
 def move(app, row, wanted, note=None):
+    """As `japanmall staff set-status` does: the move and its notice in one transaction, then the
+    notice delivered through the outbox's sender."""
     with app.engine.begin() as conn:
-        moves.make_move(conn, row, wanted, actor="staff", who="cli:test", now=app.services.clock(), note=note)
-    return notify_move(app, row.id, from_status=row.status, note=note)
+        done = actions.move(
+            conn, app.texts, app.programme, row, wanted, who="cli:test", now=app.services.clock(), note=note
+        )
+    return settle_now(app, done.delivery_id, done.outcome)
 
 
 def test_accepted_reaches_a_japanese_company_on_telegram_with_samples_address_and_date(app, clock):
@@ -86,10 +93,17 @@ def test_a_console_company_finds_the_notice_held_when_it_next_opens_the_chat(app
     assert "ジェトロが選考中です" in out.getvalue()
 
 
-def test_the_same_notice_is_not_sent_twice(app):
+def test_the_same_notice_is_not_written_twice(app):
     row = submitted(app, user="bob", channel="console", status="submitted")
     assert move(app, row, "under_review").outcome == "held"
-    assert notify_move(app, row.id, from_status="submitted").outcome == "duplicate"
+    with app.engine.begin() as conn:
+        (first,) = [d for d in staff_store.deliveries_for(conn, row.id) if d.kind == "notice"]
+        key = conn.execute(text("SELECT dedup_key FROM deliveries WHERE id = :i"), {"i": first.id}).scalar()
+        again, new = deliveries.enqueue(
+            conn, user_id=row.user_id, kind="notice", messages=[], now=app.services.clock(), dedup_key=key
+        )
+    assert key.startswith(f"status:{row.id}:under_review:")
+    assert not new and again.id == first.id and again.outcome == "held"
 
 
 @pytest.mark.parametrize("lang", ["ja", "zh"])

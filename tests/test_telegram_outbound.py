@@ -1,4 +1,4 @@
-"""The one outbound path (notices, reminders, broadcasts): limits, 429, 403, the delivery log."""
+"""Telegram through the outbox (notices, reminders, broadcasts): limits, 429, 403, 5xx, the rows."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import pytest
 from sqlalchemy import select
 
+from bot.outbound import Postman, Sent
 from conversations import FileRef, Inbound, Outbound, UserKey
-from handlers.telegram_out import Delivered, open_outbox
 from handlers.telegram_render import utf16_length
 from storage.models import Delivery, User
 from tests.fakes.telegram_api import FakeTelegram
@@ -37,12 +37,9 @@ def user_row_id(app, telegram_id: int = CHAT) -> int:
     return reply.user_id
 
 
-def send(app, user_id: int, messages: Sequence[Outbound], **options) -> Delivered:
-    async def main() -> Delivered:
-        async with open_outbox(app) as outbox:
-            return await outbox.send_to_user(user_id, messages, **options)
-
-    return asyncio.run(main())
+def send(app, user_id: int, messages: Sequence[Outbound], **options) -> Sent:
+    """As a command does: the row written, then delivered by a sender of its own."""
+    return asyncio.run(Postman(app).send(user_id, messages, **options))
 
 
 def deliveries(app, kind: str) -> list:
@@ -72,7 +69,7 @@ def test_a_dedup_key_sends_once(app, fake):
     uid = user_row_id(app)
     first = send(app, uid, [Outbound("締切まであと3日です。")], kind="reminder", dedup_key="deadline:1")
     second = send(app, uid, [Outbound("締切まであと3日です。")], kind="reminder", dedup_key="deadline:1")
-    assert (first.outcome, second.outcome) == ("sent", "duplicate")
+    assert (first.outcome, second.duplicate) == ("sent", True)
     assert len(fake.calls_of("sendMessage", chat_id=CHAT)) == 1
     assert len(deliveries(app, "reminder")) == 1
 
@@ -88,20 +85,45 @@ def test_a_429_is_honoured_the_retry_comes_after_retry_after(app, fake):
     assert accepted.at - refused.at >= 1.0
 
 
-def test_a_429_asking_for_too_long_fails_the_delivery_which_a_later_run_may_retry(app, fake):
+def test_a_429_asking_for_too_long_is_retried_later_not_waited_for(app, fake, clock):
     uid = user_row_id(app)
     fake.rate_limit(CHAT, retry_after=3600)
     started = time.monotonic()
     result = send(app, uid, [Outbound("販売データのご提出期限です。")], kind="reminder", dedup_key="sales:1")
-    assert result.outcome == "failed"
-    assert time.monotonic() - started < 10  # not an hour
+    assert result.outcome == "queued"  # to be tried again in an hour, not held up for it
+    assert time.monotonic() - started < 10
     assert "3600" in (result.error or "")
     [row] = deliveries(app, "reminder")
-    assert row.outcome == "failed" and row.sent_at is None
+    assert row.outcome == "queued" and row.sent_at is None and row.attempts == 1
+    assert (row.next_attempt_at - clock()).total_seconds() >= 3600
+    clock.advance(seconds=3601)
     again = send(app, uid, [Outbound("販売データのご提出期限です。")], kind="reminder", dedup_key="sales:1")
-    assert again.outcome == "sent"
+    assert again.duplicate  # the same row; a sender delivers it once it is due
+    from bot.outbound import deliver_now
+
+    assert deliver_now(app, [row.id]) == {row.id: "sent"}
     [row] = deliveries(app, "reminder")
     assert (row.outcome, row.attempts) == ("sent", 2)
+
+
+def test_a_5xx_is_retried_with_backoff_and_sent_once_the_api_recovers(app, fake, clock):
+    from bot.outbound import deliver_now
+
+    uid = user_row_id(app)
+    mark = len(fake.calls)
+    fake.fail_with(CHAT, 502, times=2)
+    first = send(app, uid, [Outbound("審査結果のお知らせです。")], kind="notice", dedup_key="n:5xx")
+    assert first.outcome == "queued"
+    [row] = deliveries(app, "notice")
+    assert row.attempts == 1 and (row.next_attempt_at - clock()).total_seconds() == 2
+    clock.advance(seconds=2)
+    assert deliver_now(app, [row.id], timeout=3) == {row.id: "queued"}  # the second 502
+    [row] = deliveries(app, "notice")
+    assert row.attempts == 2 and (row.next_attempt_at - clock()).total_seconds() == 4  # doubled
+    clock.advance(seconds=4)
+    assert deliver_now(app, [row.id]) == {row.id: "sent"}
+    calls = fake.calls_of("sendMessage", chat_id=CHAT, since=mark)
+    assert [c.status for c in calls] == [502, 502, 200]
 
 
 def test_a_403_marks_the_user_who_is_then_skipped_until_they_write_again(app, fake):
@@ -111,6 +133,7 @@ def test_a_403_marks_the_user_who_is_then_skipped_until_they_write_again(app, fa
     assert first.outcome == "blocked"
     assert blocked_at(app, uid) is not None
     tried = len(fake.calls_of("sendMessage", chat_id=CHAT))
+    assert tried == 1  # settled at once: no retries
     second = send(app, uid, [Outbound("お知らせ 2")], kind="broadcast")
     assert second.outcome == "blocked"
     assert len(fake.calls_of("sendMessage", chat_id=CHAT)) == tried  # not even tried

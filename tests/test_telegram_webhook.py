@@ -12,7 +12,7 @@ from handlers.telegram import TelegramChannel
 from storage.models import Delivery, InboundKey, User
 from storage.runner import StepRunner
 from tests.fakes.telegram_api import TOKEN
-from tests.fakes.telegram_chat import SECRET, TelegramChat, message_update, point_at, serving
+from tests.fakes.telegram_chat import SECRET, TelegramChat, message_update, point_at, serving, settled
 
 pytest_plugins = ["tests.telegram_fixtures"]
 
@@ -55,6 +55,7 @@ def test_a_request_without_the_right_secret_is_refused_and_not_processed(app, fa
     assert count(app.engine, InboundKey.__table__) == 0
     # The same update with the right secret is then taken as new.
     assert chat.post(update).status_code == 200
+    settled(app.engine, "5001")
     assert fake.calls_of("sendMessage", chat_id=5001)
 
 
@@ -107,6 +108,7 @@ def test_a_tap_answers_the_query_and_removes_the_tapped_keyboard(app, fake, serv
     chat.send("/start")
     message, _buttons = chat.keyboard
     chat.tap("status")
+    fake.wait_for(lambda: fake.calls_of("editMessageReplyMarkup", chat_id=5001))  # beside the reply
     edit = fake.calls_of("editMessageReplyMarkup", chat_id=5001)[-1]
     assert edit.params["message_id"] == message["message_id"]
     assert "reply_markup" not in edit.params

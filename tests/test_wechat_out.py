@@ -117,39 +117,38 @@ def test_a_dedup_key_sends_once_however_often_it_is_asked(wechat_app, wechat_api
 
 
 def test_waiting_messages_go_out_when_the_user_writes_again(wechat_app, wechat_api, user, clock, engine):
+    from bot.outbound import deliver_now
+
     wechat_api.fail("message/custom/send", 45047)
     waiting = send_to_user(wechat_app, user, ["サンプル発送のお願い"], kind="reminder")
     assert waiting.status == "waiting"
     out = WeChatOutbound(wechat_app)
-    assert out.send_open() == []  # the user has not written since
+    assert out.send_open() == 0  # the user has not written since
     clock.advance(minutes=10)
     wechat_app.dialog.handle(UserKey("wechat", user), Inbound(text="4"), message_key=f"{user}:2")
-    sent = out.send_open()
-    assert [(o.status, o.delivery_id) for o in sent] == [("sent", waiting.delivery_id)]
-    assert out.send_open() == []
+    assert out.send_open() == 1  # queued again for the sender
+    assert deliver_now(wechat_app, [waiting.delivery_id]) == {waiting.delivery_id: "sent"}
+    assert out.send_open() == 0
     assert wechat_api.texts_to(user) == ["サンプル発送のお願い"]
 
 
-def test_a_send_left_pending_by_a_dead_process_is_finished_later(wechat_app, wechat_api, user, clock, engine):
+def test_a_send_left_half_done_by_a_dead_sender_is_finished_by_the_next(
+    wechat_app, wechat_api, user, clock, engine
+):
+    from bot.outbound import deliver_now
     from storage import deliveries
 
     with engine.begin() as conn:
         found = conn.execute(select(User.id).where(User.channel_user_id == user)).scalar_one()
-        left, _ = deliveries.claim(
-            conn,
-            user_id=found,
-            channel="wechat",
-            kind="reply_cs",
-            payload={"parts": ["a", "b"], "sent_parts": 1},
-            now=clock(),
-            dedup_key="wechat:reply:dead",
+        left, _ = deliveries.enqueue(
+            conn, user_id=found, kind="reply_cs", messages=[], now=clock(), dedup_key="wechat:reply:dead"
         )
-    out = WeChatOutbound(wechat_app)
-    assert out.send_open() == []  # young: maybe still being sent
-    clock.advance(minutes=6)
-    assert [o.status for o in out.send_open()] == ["sent"]
+        deliveries.set_payload(conn, left.id, {"parts": ["a", "b"], "sent_parts": 1})
+        # a sender that died holding it: claimed by it, its lease on the channel run out
+        assert deliveries.claim(conn, "wechat", "dead-sender", clock(), 10)[0].row.id == left.id
+    assert deliver_now(wechat_app, [left.id]) == {left.id: "sent"}  # the next sender takes it back
     assert wechat_api.texts_to(user) == ["b"]  # the part already sent is not sent again
-    assert row(engine, left.id).attempts == 2
+    assert row(engine, left.id).attempts == 1
 
 
 def test_one_token_is_shared_and_refreshed_by_one_holder(wechat_app, wechat_api, user, clock, engine):
@@ -180,7 +179,8 @@ def test_timeouts_and_unknown_users_fail_cleanly(wechat_app, wechat_api, user):
     wechat_api.delay = 0.5
     slow = WeChatOutbound(wechat_app, timeout=0.2)
     outcome = slow.send_to_user(user, ["x"], kind="notice")
-    assert (outcome.status, outcome.error) == ("failed", "token request failed: ReadTimeout")
+    # transient: queued to be tried again after the backoff
+    assert (outcome.status, outcome.error) == ("queued", "network: token request failed: ReadTimeout")
     wechat_api.delay = 0
     assert send_to_user(wechat_app, "o-nobody", ["x"], kind="notice").status == "failed"
     misconfigured = WeChatOutbound(wechat_app.__class__(**{**wechat_app.__dict__}))

@@ -8,7 +8,8 @@
     ''')
 
 `>` is what the user says; each `<` line that follows must appear in the bot's answer to it
-(all of its messages, with their options, as the console shows them). `<!` must NOT appear.
+(all of its messages, with their options, as the console shows them), in order: each after the
+one before it in the same answer. `<!` must NOT appear anywhere in the answer.
 The same transcript can be played through the core (`CoreChat`) or through a channel's real
 HTTP path by any object with `send(text) -> str`.
 """
@@ -58,6 +59,7 @@ def play(chat: Chat, script: str) -> list[str]:
     answers: list[str] = []
     log: list[str] = []
     answer = ""
+    after = 0  # where in the answer the previous expected line ended
     for raw in textwrap.dedent(script).strip().splitlines():
         line = raw.strip()
         if not line:
@@ -65,6 +67,7 @@ def play(chat: Chat, script: str) -> list[str]:
         if line.startswith(">"):
             said = line[1:].strip()
             answer = chat.send(said)
+            after = 0
             answers.append(answer)
             log.append(f"> {said}\n{answer}")
         elif line.startswith("<!"):
@@ -72,7 +75,11 @@ def play(chat: Chat, script: str) -> list[str]:
             assert unwanted not in answer, f"bot said {unwanted!r}:\n\n" + "\n\n".join(log)
         elif line.startswith("<"):
             wanted = line[1:].strip()
-            assert wanted in answer, f"bot did not say {wanted!r}:\n\n" + "\n\n".join(log)
+            at = answer.find(wanted, after)
+            if at < 0:
+                where = "before the line expected ahead of it" if wanted in answer else ""
+                raise AssertionError(f"bot did not say {wanted!r} {where}:\n\n" + "\n\n".join(log))
+            after = at + len(wanted)
         else:
             raise ValueError(f"transcript line must start with > or <: {line!r}")
     return answers

@@ -14,8 +14,6 @@ import unicodedata
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from conversations.application.validators import BadValue, url
-
 _LINK = re.compile(
     r"(?i)(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'*+;=%]+"
     r"|(?<![A-Za-z0-9.@])(?:[A-Za-z0-9-]+\.)+(?:com|cn|jp|net|org|io|info|biz|tv)"
@@ -34,6 +32,9 @@ def _query_code(link: str) -> str | None:
 
 def links_in(text: str) -> list[dict[str, Any]]:
     """Every link of a text, each with its extraction code when one is given; BadValue when none."""
+    # imported here: conversations.application imports this module (its parsers read links)
+    from conversations.application.validators import BadValue, url
+
     value = unicodedata.normalize("NFKC", text)
     found: list[dict[str, Any]] = []
     matches = list(_LINK.finditer(value))

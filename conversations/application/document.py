@@ -1,8 +1,8 @@
 """The filled application form: its content (built here, channel-neutral) and its file.
 
 The core builds an `ApplicationSheet` (labels in Japanese and Chinese, one field a row); the
-writer that lays it out as .xlsx is passed in through `Services.options["form_writer"]` (the
-core imports nothing from bot/), and the file goes under `Services.options["files_dir"]`.
+writer that lays it out as .xlsx is passed in as `Services.form_writer` (the core imports
+nothing from bot/), and the file goes under `Services.files_dir`.
 The `files` row carries an unguessable `token` and its `token_expires_at`, by which a channel
 without document messages (WeChat) serves the file as a link.
 
@@ -177,8 +177,8 @@ def offer(
 ) -> FileRef | None:
     """Write `sheet` under the files folder, record it as a `files` row with a download token, and
     return it to be sent to the company (None when no form writer is configured)."""
-    writer: FormWriter | None = ctx.services.options.get("form_writer")
-    files_dir = ctx.services.options.get("files_dir")
+    writer: FormWriter | None = ctx.services.form_writer
+    files_dir = ctx.services.files_dir
     if writer is None or files_dir is None:
         log.warning("no form writer configured; no .xlsx for %s", name)
         return None

@@ -2,7 +2,8 @@
 else gets the ordinary unknown-command answer and the attempt is logged by the engine).
 
 /staff list [STATUS] · /staff show REF · /staff set REF STATUS [note] · /staff stats ·
-/staff reply ID text. The company is told after this step commits (Services.options["notify"]).
+/staff reply ID text. The company's notice is written into the outbox with the step
+(conversations/staff/actions.py); the sender delivers it after the commit.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from conversations.context import Context
 from conversations.i18n import LANGUAGES
 from conversations.numerals import is_number, read_int
 from conversations.registry import Registry
-from conversations.staff import moves, review
+from conversations.staff import actions, moves, review
 from conversations.statuses import STATUSES, MoveRefused, allowed_moves
 from storage import applications as store
 from storage import staff as staff_store
@@ -92,10 +93,16 @@ def _set(ctx: Context, args: str) -> None:
         return
     reference, wanted = parts[0], _status(ctx, parts[1])
     note = parts[2] if len(parts) > 2 else None
-    before = store.application_by_reference(ctx.conn, reference.upper())
     try:
-        moved = moves.make_move(
-            ctx.conn, reference, wanted, actor="staff", who=actor(ctx), now=ctx.now, note=note
+        done = actions.move(
+            ctx.conn,
+            ctx.services.texts,
+            ctx.programme,
+            reference,
+            wanted,
+            who=actor(ctx),
+            now=ctx.now,
+            note=note,
         )
     except moves.NotFound:
         ctx.say("staff.chat.not_found", reference=reference[:32])
@@ -108,11 +115,9 @@ def _set(ctx: Context, args: str) -> None:
             allowed=", ".join(refused.allowed),
         )
         return
-    assert before is not None
+    moved = done.application
     log.info("staff moved an application", extra={"application_id": moved.id, "to": moved.status})
-    notify = ctx.services.options.get("notify")
-    if notify is not None:
-        ctx.after_commit.append(lambda: notify.move(moved.id, before.status, note))
+    ctx.woke_outbox = True  # its notice is in the outbox with this step
     ctx.say("staff.chat.moved", reference=moved.reference, status=_name(ctx, moved.status))
 
 
@@ -132,15 +137,13 @@ def _reply(ctx: Context, args: str) -> None:
     if len(parts) < 2 or number is None:
         ctx.say("staff.chat.usage")
         return
-    found = staff_store.enquiry(ctx.conn, number)
-    if found is None:
+    try:
+        done = actions.reply(ctx.conn, ctx.services.texts, number, parts[1], who=actor(ctx), now=ctx.now)
+    except LookupError:
         ctx.say("staff.chat.no_enquiry", id=parts[0][:12])
         return
-    answer = parts[1].strip()
-    staff_store.answer_enquiry(ctx.conn, found.id, answer=answer, by=actor(ctx), now=ctx.now)
-    notify = ctx.services.options.get("notify")
-    if notify is not None:
-        ctx.after_commit.append(lambda: notify.reply(found.id, found.user_id, answer, found.application_id))
+    found = done.enquiry
+    ctx.woke_outbox = True
     ctx.say("staff.chat.replied", id=found.id)
 
 

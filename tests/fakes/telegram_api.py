@@ -97,6 +97,8 @@ class FakeTelegram:
         self.too_many = 0
         self.messages = 0
         self.on_message: Any = None
+        self.delay = 0.0  # seconds every send waits before it is answered (a slow API)
+        self._held: dict[int, threading.Event] = {}  # chat -> released: its next send hangs till then
         self._lock = threading.Lock()
         self._ids = itertools.count(1000)
         self._message_ids = itertools.count(1)
@@ -133,6 +135,19 @@ class FakeTelegram:
         """The next `times` sends to the chat get 429 with this retry_after."""
         with self._lock:
             self._faults.setdefault(chat_id, []).extend([(429, retry_after)] * times)
+
+    def fail_with(self, chat_id: int, status: int, times: int = 1) -> None:
+        """The next `times` sends to the chat get this HTTP status (a 5xx: the API is down)."""
+        with self._lock:
+            self._faults.setdefault(chat_id, []).extend([(status, 0)] * times)
+
+    def hold_next(self, chat_id: int) -> threading.Event:
+        """The next send to the chat hangs until the returned event is set, then fails with 503
+        (the API never answered it: the message did not go out)."""
+        released = threading.Event()
+        with self._lock:
+            self._held[chat_id] = released
+        return released
 
     def limit_rate(self, per_second: float) -> None:
         """Every send beyond `per_second` a second (token bucket, burst `per_second`) gets 429."""
@@ -209,7 +224,9 @@ class FakeTelegram:
                 return self._error(call, 429, "Too Many Requests: retry after 1", retry_after=1)
             pending = self._faults.get(chat)
             if pending:
-                _status, retry_after = pending.pop(0)
+                status, retry_after = pending.pop(0)
+                if status != 429:
+                    return self._error(call, status, "Bad Gateway")
                 return self._error(
                     call, 429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after
                 )
@@ -263,6 +280,14 @@ class FakeTelegram:
             for button in row:
                 if len(button.get("callback_data", "").encode()) > 64:
                     return self._error(call, 400, "Bad Request: BUTTON_DATA_INVALID")
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        with self._lock:
+            held = self._held.pop(call.params.get("chat_id"), None)
+        if held is not None:
+            call.status = 0  # in flight, unanswered
+            await asyncio.to_thread(held.wait)
+            return self._error(call, 503, "Service Unavailable")
         fault = self._fault(call)
         if fault is not None:
             return fault

@@ -103,6 +103,32 @@ def serving(
         server.stop()
 
 
+def settled(engine, channel_user_id: str, timeout: float = 15.0) -> None:
+    """Wait until the outbox holds nothing queued or being sent for this Telegram user (the
+    webhook answers once the step commits; its replies follow through the sender)."""
+    from sqlalchemy import select
+
+    from storage.models import Delivery, User
+
+    query = (
+        select(Delivery.id)
+        .join(User, User.id == Delivery.user_id)
+        .where(
+            User.channel == "telegram",
+            User.channel_user_id == channel_user_id,
+            Delivery.outcome.in_(("queued", "sending")),
+        )
+        .limit(1)
+    )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with engine.connect() as conn:
+            if conn.execute(query).first() is None:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"the replies to {channel_user_id} were not delivered within {timeout} s")
+
+
 class TelegramChat:
     """One Telegram user on the webhook path.
 
@@ -137,6 +163,7 @@ class TelegramChat:
         mark = len(self.fake.calls)
         response = self.post(update)
         assert response.status_code == 200, response.text
+        settled(self.app.engine, str(self.user_id))
         return self.read(mark)
 
     def read(self, since: int) -> str:
