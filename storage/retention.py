@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine, Text, Update, cast, func, null, select, tuple_, update
 from sqlalchemy.sql.elements import ColumnElement
 
+from storage import deliveries
 from storage.models import Delivery, InboundKey
 
 REPLY_DAYS_ENV = "JAPANMALL_REPLY_RETENTION_DAYS"
@@ -30,7 +31,8 @@ PAYLOAD_DAYS = 90
 BATCH = 1000
 # Outcomes after which a delivery is never sent, retried or shown again. One constant, to adjust when
 # storage/deliveries.py renames its outcomes (queued, sending, waiting and held are not final).
-SETTLED = frozenset({"sent", "replied", "blocked", "unsubscribed", "undeliverable", "failed", "unconfirmed"})
+# The outbox's final outcomes, less those a later run may still take up again (held, waiting).
+SETTLED = frozenset(deliveries.FINAL) - {deliveries.HELD, deliveries.WAITING}
 PRUNED = {"pruned": True}
 PRUNED_TEXT = json.dumps(PRUNED)
 
