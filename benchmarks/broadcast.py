@@ -22,7 +22,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aiolimiter import AsyncLimiter
 from sqlalchemy import insert
 
 from benchmarks.bench_db import database_url
@@ -80,10 +79,9 @@ def populate(app, n: int) -> None:
 
 async def send(app, broadcast_id: int, limit: float, concurrency: int) -> broadcast.Report:
     """The broadcast's rows written, then delivered by the outbox's sender (as in `serve`)."""
-    limiter = ChatRateLimiter()
     # The overall pace a little under the limit (network jitter bunches requests at the far end),
     # as the bot keeps under Telegram's 30/s in production.
-    limiter._base_limiter = AsyncLimiter(limit * PACE, 1)
+    limiter = ChatRateLimiter(overall_rate=limit * PACE)
     runner = StepRunner(app.engine)
     settings = app.settings
     try:

@@ -27,6 +27,12 @@ MAX_RETRY_WAIT = 30.0  # seconds: a 429 asking for longer fails the request
 MAX_RETRIES = 2  # retries after a 429 (each waits retry_after + 0.1 s)
 CHAT_BURST = 3  # messages a private chat may get at once before the 1/s pace applies
 CHAT_RATE = 1.0  # messages a second per private chat
+OVERALL_RATE = 30.0  # requests a second overall (Telegram's broadcast limit)
+# The overall pace is kept in slices of 0.1 s (a burst of a tenth of the rate), not of one second:
+# a one-second bucket lets a whole second's sends out at once after a pause, and the requests then
+# arrive at Telegram bunched by network jitter, some beyond its limit (benchmarks/broadcast.py: 69
+# 429s in 10,000 sends at 95% of the limit with a one-second bucket).
+OVERALL_SLICE = 0.1
 # What counts as a message in a chat (edits and callback answers are not paced per chat).
 PACED = frozenset(
     {"sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup", "copyMessage", "forwardMessage"}
@@ -67,8 +73,13 @@ class ChatRateLimiter(AIORateLimiter):
         max_wait: float = MAX_RETRY_WAIT,
         chat_burst: int = CHAT_BURST,
         chat_rate: float = CHAT_RATE,
+        overall_rate: float = OVERALL_RATE,
     ) -> None:
-        super().__init__(max_retries=max_retries)
+        super().__init__(
+            overall_max_rate=overall_rate * OVERALL_SLICE,
+            overall_time_period=OVERALL_SLICE,
+            max_retries=max_retries,
+        )
         self.max_wait = max_wait
         self.chat_burst = chat_burst
         self.chat_rate = chat_rate
