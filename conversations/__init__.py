@@ -4,7 +4,7 @@ from conversations import commands, faq, menu
 from conversations.answers import words
 from conversations.context import Context, Services
 from conversations.eligibility import register as register_eligibility
-from conversations.engine import Dialog, UserKey
+from conversations.engine import Admit, Dialog, Refused, UserKey
 from conversations.events import FileRef, Inbound, Option, Outbound, Reply
 from conversations.flow import FINISH, HANDLED, Form, Invalid, Step
 from conversations.i18n import LANGUAGES, Texts, detect_language, normalise_language
@@ -14,6 +14,7 @@ __all__ = [
     "FINISH",
     "HANDLED",
     "LANGUAGES",
+    "Admit",
     "Context",
     "Dialog",
     "FileRef",
@@ -22,6 +23,7 @@ __all__ = [
     "Invalid",
     "Option",
     "Outbound",
+    "Refused",
     "Registry",
     "Reply",
     "Services",

@@ -12,21 +12,30 @@ import dataclasses
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from conversations.commands import unknown
 from conversations.context import Context, Services
 from conversations.events import FileRef, Inbound, Outbound, Reply
 from conversations.flow import Invalid, read_choice
 from conversations.i18n import LANGUAGES, detect_language, normalise_language
-from storage import applications, deliveries, health, message_log, storable
+from storage import Transactions, applications, deliveries, health, message_log, storable
 from storage import dialog as store
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+
+
+class Refused(Exception):
+    """Raised by a channel's `admit` check to refuse an event before any effect (the step's
+    transaction is rolled back); `Dialog.handle` passes it on to the channel instead of apologising."""
+
+
+Admit = Callable[[Connection], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +48,15 @@ class UserKey:
 
 def storable_inbound(inbound: Inbound) -> Inbound:
     """The event with every text made storable the same on SQLite and PostgreSQL (no NUL, bounded)."""
+    text = storable.text(inbound.text)
+    if (
+        text == inbound.text
+        and inbound.file is None
+        and inbound.option is None
+        and inbound.option_step is None
+        and not inbound.language_hint
+    ):
+        return inbound  # a plain message, already storable (every message, on the hot path)
     file = inbound.file
     if file is not None:
         file = FileRef(
@@ -51,7 +69,7 @@ def storable_inbound(inbound: Inbound) -> Inbound:
         )
     return dataclasses.replace(
         inbound,
-        text=storable.text(inbound.text),
+        text=text,
         option=storable.text(inbound.option, 256) if inbound.option is not None else None,
         option_step=storable.text(inbound.option_step, 128) if inbound.option_step is not None else None,
         file=file,
@@ -72,9 +90,14 @@ class Dialog:
     def __init__(self, engine: Engine, services: Services) -> None:
         self.engine = engine
         self.services = services
+        self.transactions = Transactions(engine)  # on SQLite a connection kept per thread (storage/db.py)
 
-    def handle(self, key: UserKey, inbound: Inbound, *, message_key: str | None = None) -> Reply:
+    def handle(
+        self, key: UserKey, inbound: Inbound, *, message_key: str | None = None, admit: Admit | None = None
+    ) -> Reply:
         """Run one event; with `message_key`, a repeated message gets the stored reply and no effect.
+        `admit` is a channel's own check run first in the step's transaction (one commit for both;
+        WeChat's replay guard): it raises `Refused` to refuse the event, which nothing then changes.
 
         Ids and texts are made storable first (storage/storable.py): a user id no platform sends is
         refused (an empty reply), a long key hashed, NUL removed — the same on both databases."""
@@ -88,10 +111,12 @@ class Dialog:
             message_key = storable.key(message_key)
         for _attempt in range(MAX_ATTEMPTS):
             try:
-                reply = self._once(key, inbound, message_key)
+                reply = self._once(key, inbound, message_key, admit=admit)
             except store.StaleState:
                 time.sleep(random.uniform(0, 0.002 * (_attempt + 1)))
                 continue
+            except Refused:
+                raise
             except Exception as exc:
                 if not health.step_failed(exc):  # a database that cannot be written: said once there
                     log.exception("step failed", extra={"channel": key.channel, "user_ref": key.user})
@@ -111,10 +136,17 @@ class Dialog:
         return self._apology(key)
 
     def _once(
-        self, key: UserKey, inbound: Inbound, message_key: str | None, greet: str | None = None
+        self,
+        key: UserKey,
+        inbound: Inbound,
+        message_key: str | None,
+        greet: str | None = None,
+        admit: Admit | None = None,
     ) -> Reply:
         now = self.services.clock()
-        with self.engine.begin() as conn:
+        with self.transactions.begin() as conn:
+            if admit is not None:
+                admit(conn)
             if message_key is not None:
                 new, stored = store.claim_inbound(conn, key.channel, message_key, now)
                 if not new:

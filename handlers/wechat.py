@@ -22,6 +22,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Connection
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -240,12 +241,17 @@ class WeChatChannel:
         subscribe: bool,
         seal: tuple[Any, bytes],
     ) -> tuple[Reply, str]:
-        """On the StepRunner: the replay check, the core's step, then the mode this request acts on
-        (one hand-over to the writer for all three)."""
-        self._admit(seal)
-        if subscribe:
-            self._set_subscribed(openid, True)
-        reply = self.app.dialog.handle(UserKey(CHANNEL, openid), inbound, message_key=message_key)
+        """On the StepRunner: the core's step with the replay check (and a follow's subscription)
+        first in its transaction, one commit for all; then the mode this request acts on."""
+        refuse_replayed = self.replays.refuse_replayed(*seal)
+
+        def admit(conn: Connection) -> None:
+            refuse_replayed(conn)
+            if subscribe:
+                channel_users.set_subscribed(conn, CHANNEL, openid, True)
+
+        key = UserKey(CHANNEL, openid)
+        reply = self.app.dialog.handle(key, inbound, message_key=message_key, admit=admit)
         abandoned = flight.arrived(reply)
         mode = self.modes.settle(
             message_key, duplicate=reply.duplicate, abandoned=abandoned, follow_up=self.out.configured

@@ -17,35 +17,28 @@ there the body cannot be swapped at all; see README, "WeChat: safe mode in produ
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from starlette.requests import Request
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.messages import BaseMessage
 from wechatpy.utils import check_signature
 
+from conversations import Refused
 from handlers.wechat_xml import MalformedMessage, parse_message, parse_xml
 from storage import kv, storable
 
 WINDOW = 300  # seconds either side of this server's clock
 NONCE_PREFIX = "wechat:nonce:"
-_RAW_INSERT = "INSERT INTO kv (key, value, expires_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
-_RAW_GET = "SELECT value FROM kv WHERE key = ?"
 
 
-class Replayed(PermissionError):
+class Replayed(Refused):
     """A timestamp and nonce already taken with another body (answered 403)."""
-
-
-def _text_time(value: datetime) -> str:
-    """An aware datetime as SQLAlchemy's SQLite DATETIME writes it (naive UTC, microseconds)."""
-    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 async def read_body(request: Request, limit: int) -> bytes | None:
@@ -117,24 +110,29 @@ class ReplayGuard:
 
     def admit(self, query: Any, body: bytes) -> bool:
         """True for a pair not seen before, or seen with exactly this body (a retry); else False.
-        On the hot path (every message): on SQLite two plain statements on the driver's connection
-        inside the transaction SQLAlchemy began, as storage/dialog.py does."""
+        In a transaction of its own: for requests that run no step (unsubscribe, unsupported)."""
+        with self.engine.begin() as conn:
+            return self.check(conn, query, body)
+
+    def refuse_replayed(self, query: Any, body: bytes) -> Callable[[Connection], None]:
+        """The check as the core's `admit` (conversations.Admit): run first in the step's own
+        transaction, one commit for both; raises Replayed for a pair taken with another body."""
+
+        def admit(conn: Connection) -> None:
+            if not self.check(conn, query, body):
+                raise Replayed("timestamp and nonce replayed")
+
+        return admit
+
+    def check(self, conn: Connection, query: Any, body: bytes) -> bool:
+        """`admit` on a connection in a transaction the caller began (on the hot path: every message)."""
         stamp = timestamp_of(query)
         assert stamp is not None, "check fresh() first"
         key = storable.key(f"{NONCE_PREFIX}{stamp}:{query.get('nonce', '')}", 128)
         digest = hashlib.sha256(body).hexdigest()
         now = datetime.fromtimestamp(self.wall(), UTC)
         until = datetime.fromtimestamp(stamp + self.window + 60, UTC)
-        with self.engine.begin() as conn:
-            if conn.dialect.name != "sqlite":
-                return kv.insert_if_absent(conn, key, digest, now, until) == digest
-            raw = conn.connection.driver_connection
-            if raw.execute(
-                _RAW_INSERT, (key, json.dumps(digest), _text_time(until), _text_time(now))
-            ).rowcount:
-                return True
-            row = raw.execute(_RAW_GET, (key,)).fetchone()
-            return row is not None and json.loads(row[0]) == digest
+        return kv.insert_if_absent(conn, key, digest, now, until) == digest
 
     def purge(self) -> int:
         with self.engine.begin() as conn:

@@ -1,6 +1,6 @@
 """Storage: the models, the migrations and the only code that speaks SQL."""
 
-from storage.db import make_engine, transaction, upgrade
+from storage.db import Transactions, make_engine, upgrade
 from storage.models import (
     Application,
     Base,
@@ -26,8 +26,8 @@ __all__ = [
     "KeyValue",
     "StatusChange",
     "StoredFile",
+    "Transactions",
     "User",
     "make_engine",
-    "transaction",
     "upgrade",
 ]

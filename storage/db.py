@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -55,11 +56,38 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
 
-@contextmanager
-def transaction(engine: Engine) -> Iterator[Connection]:
-    """One unit of work: committed on success, rolled back whole on any exception."""
-    with engine.begin() as conn:
-        yield conn
+class Transactions:
+    """Transactions for the hot path (one per inbound message: conversations/engine.py).
+
+    On SQLite each thread keeps one connection open between its transactions: checking a pooled
+    connection out and back in costs about 35 µs, more than the step's own SQL statements
+    (`python benchmarks/wechat_webhook.py`; the one writer thread runs every step). An idle
+    connection holds no snapshot, so WAL checkpoints are not held up. A transaction that fails
+    closes its connection (the next one opens a fresh one). On PostgreSQL every transaction takes
+    a pooled connection as usual (pre-ping after a server restart; the pool's cost is small beside
+    a network round trip)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._keep = engine.dialect.name == "sqlite"
+        self._local = threading.local()
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        if not self._keep:
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        conn: Connection | None = getattr(self._local, "conn", None)
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._local.conn = self.engine.connect()
+        try:
+            with conn.begin():
+                yield conn
+        except BaseException:
+            self._local.conn = None
+            conn.close()
+            raise
 
 
 def alembic_config(engine: Engine | None = None, url: str | None = None) -> Config:

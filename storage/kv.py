@@ -7,6 +7,7 @@ are built once at import; `now` is always passed in (the injected clock).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from sqlalchemy import Connection, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from storage.dialog import _sqlite, _text_time
 from storage.models import KeyValue
 
 _kv = KeyValue.__table__
@@ -58,6 +60,13 @@ _INSERT_IF_ABSENT = {
     "postgresql": pg_insert(_kv).on_conflict_do_nothing().returning(_kv.c.key),
 }
 _LEASE = {"sqlite": _lease(sqlite_insert), "postgresql": _lease(pg_insert)}
+# On SQLite, insert-if-absent as plain SQL on the driver's connection (WeChat's replay guard runs it
+# for every message; storage/dialog.py explains the hot path). The value as SQLAlchemy's JSON type
+# writes it (json.dumps), the times as its DATETIME does.
+_RAW_INSERT_IF_ABSENT = (
+    "INSERT INTO kv (key, value, expires_at, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"
+)
+_RAW_VALUE = "SELECT value FROM kv WHERE key = ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +98,12 @@ def insert_if_absent(
     conn: Connection, key: str, value: Any, now: datetime, expires_at: datetime | None = None
 ) -> Any:
     """Compare-and-set on absence: store `value` unless the key exists. Returns the value that holds."""
+    raw = _sqlite(conn)
+    if raw is not None:
+        until = None if expires_at is None else _text_time(expires_at)
+        if raw.execute(_RAW_INSERT_IF_ABSENT, (key, json.dumps(value), until, _text_time(now))).rowcount:
+            return value
+        return json.loads(raw.execute(_RAW_VALUE, (key,)).fetchone()[0])
     params = {"key": key, "value": value, "expires_at": expires_at, "updated_at": now}
     if conn.execute(_INSERT_IF_ABSENT[conn.dialect.name], params).first() is not None:
         return value

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, or_, select
 
 from storage.applications import _COLUMNS, ApplicationRow
 from storage.models import Application, ApplicationLink
@@ -20,6 +20,18 @@ _LINKED = (
     select(*_COLUMNS)
     .join(_links, _links.c.application_id == _apps.c.id)
     .where(_links.c.user_id == bindparam("uid"))
+    .order_by(_apps.c.id)
+)
+# A user's own applications and those linked to them, each once, in id order: one statement (it runs
+# at every /status, on the hot path).
+_VISIBLE = (
+    select(*_COLUMNS)
+    .where(
+        or_(
+            _apps.c.user_id == bindparam("uid"),
+            _apps.c.id.in_(select(_links.c.application_id).where(_links.c.user_id == bindparam("uid"))),
+        )
+    )
     .order_by(_apps.c.id)
 )
 _USERS = select(_links.c.user_id).where(_links.c.application_id == bindparam("aid")).order_by(_links.c.id)
@@ -44,9 +56,6 @@ def linked_users(conn: Connection, application_id: int) -> list[int]:
     return list(conn.execute(_USERS, {"aid": application_id}).scalars())
 
 
-def visible_to(
-    conn: Connection, user_id: int, applications: Sequence[ApplicationRow]
-) -> list[ApplicationRow]:
+def visible_to(conn: Connection, user_id: int) -> list[ApplicationRow]:
     """A user's own applications and those linked to them, each once, in id order."""
-    rows = {row.id: row for row in (*applications, *linked_applications(conn, user_id))}
-    return [rows[key] for key in sorted(rows)]
+    return [ApplicationRow(*row) for row in conn.execute(_VISIBLE, {"uid": user_id})]

@@ -14,7 +14,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from storage.models import InboundKey, KeyValue, MessageLog, User
+from storage.models import ConversationState, InboundKey, KeyValue, MessageLog, User
 from tests.transcript import play
 from tests.wechat_support import (
     ACCOUNT,
@@ -83,6 +83,43 @@ def test_a_replayed_timestamp_and_nonce_take_no_other_body_but_a_retry_gets_the_
             select(func.count()).select_from(KeyValue).where(KeyValue.key.startswith("wechat:nonce:"))
         ).scalar_one()
     assert remembered == 1
+
+
+def test_a_replayed_pair_changes_nothing_for_the_company_it_names(wechat, engine):
+    """The replay check runs first in the step's own transaction: a refused body leaves the
+    company's question, its unsubscription and the message log exactly as they were."""
+    http = wechat.http
+    company = openid()
+    assert "応募締切" in http.reply(http.post(text_xml(company, "こんにちは")))
+    unfollow = http.post(
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{company}]]>"
+        f"</FromUserName><CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[event]]>"
+        "</MsgType><Event><![CDATA[unsubscribe]]></Event></xml>"
+    )
+    assert unfollow.status_code == 200
+
+    def snapshot() -> tuple:
+        with engine.connect() as conn:
+            state = conn.execute(select(ConversationState.flow, ConversationState.step)).one()
+            subscribed = conn.execute(select(User.subscribed)).scalar_one()
+        return tuple(state), subscribed, count(engine, MessageLog), count(engine, InboundKey)
+
+    before = snapshot()
+    assert before[1] is False
+    query = http.signed_query()
+    taken = http.client.post("/wechat", params=query, content=text_xml(company, "/help"))
+    assert taken.status_code == 200
+    after_help = snapshot()
+    # The same pair again with a follow event and a menu choice: both refused, nothing changed.
+    follow = (
+        f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName><FromUserName><![CDATA[{company}]]>"
+        f"</FromUserName><CreateTime>{int(time.time())}</CreateTime><MsgType><![CDATA[event]]>"
+        "</MsgType><Event><![CDATA[subscribe]]></Event></xml>"
+    )
+    for forged in (follow, text_xml(company, "1")):
+        response = http.client.post("/wechat", params=query, content=forged.encode())
+        assert (response.status_code, response.text) == (403, "replayed request")
+        assert snapshot() == after_help
 
 
 def test_with_the_aes_key_set_only_signed_ciphertext_is_taken(settings, engine, clock, wechat_api):

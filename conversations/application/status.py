@@ -14,7 +14,7 @@ from conversations.application.common import zone
 from conversations.application.fields import open_fields
 from conversations.context import Context
 from conversations.registry import Registry
-from storage.applications import ApplicationRow, applications_for_user
+from storage.applications import ApplicationRow
 from storage.links import visible_to
 
 
@@ -56,7 +56,7 @@ def describe(ctx: Context, row: ApplicationRow) -> str:
 
 
 def status(ctx: Context, _args: str) -> None:
-    rows = visible_to(ctx.conn, ctx.user.id, applications_for_user(ctx.conn, ctx.user.id))  # never another's
+    rows = visible_to(ctx.conn, ctx.user.id)  # never another's
     if not rows:
         ctx.say("core.status.none")
     for row in rows:
