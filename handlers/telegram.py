@@ -245,7 +245,7 @@ class TelegramChannel:
         if item is None:
             if _text(message.text) is not None:
                 return Inbound(text=message.text, language_hint=hint)
-            await self._answer_here(update, key, hint, message_key, "telegram.unsupported")
+            await self._answer_here(key, hint, message_key, "telegram.unsupported")
             return None
         if await self.runner.run(store.seen, self.app.engine, CHANNEL, message_key):
             return None  # a repeat: do not fetch the file again
@@ -254,7 +254,6 @@ class TelegramChannel:
             ref = await files.download(self.application.bot, item, folder, self.file_limit)
         except files.FileTooLarge as big:
             await self._answer_here(
-                update,
                 key,
                 hint,
                 message_key,
@@ -265,20 +264,20 @@ class TelegramChannel:
             return None
         except (TelegramError, OSError, TypeError, ValueError, AttributeError) as error:  # said plainly
             log.warning("telegram: file of update %s not fetched: %s", update.update_id, error)
-            await self._answer_here(update, key, hint, None, "telegram.file_failed")
+            await self._answer_here(key, hint, None, "telegram.file_failed")
             return None
         return Inbound(text=_text(message.caption) or "", file=ref, language_hint=hint)
 
     async def _answer_here(
         self,
-        update: Update,
         key: UserKey,
         hint: str | None,
         message_key: str | None,
         text_key: str,
         **variables: Any,
     ) -> None:
-        """Answer without the core (a file we cannot take): in the user's language, once per update."""
+        """Answer without the core (a file we cannot take): in the user's language, once per update,
+        through the outbox like the core's replies (in order with them)."""
         language = await self.runner.run(store.user_language, self.app.engine, CHANNEL, key.user)
         language = language or normalise_language(hint)
         texts = self.app.texts
@@ -286,19 +285,12 @@ class TelegramChannel:
             text = "\n\n".join(texts.render(lang, text_key, **variables) for lang in LANGUAGES)
         else:
             text = texts.render(language, text_key, **variables)
-        message = Outbound(text)
-        if message_key is not None:
-            payload = {"language": language or "ja", "messages": [message.to_json()]}
-            now = self.app.services.clock()
-            claimed = await self.runner.run(
-                store.claim_local_reply, self.app.engine, CHANNEL, message_key, payload, now
-            )
-            if not claimed:
-                return
-        assert update.effective_chat is not None
-        await self._deliver(update.effective_chat.id, key, (message,))
-        # (a known user's own answer could go through the outbox too; a file we refuse may come
-        # from a user the core has never seen, who has no row to address a delivery to)
+        payload = {"language": language or "ja", "messages": [Outbound(text).to_json()]}
+        now = self.app.services.clock()
+        if await self.runner.run(
+            store.queue_local_reply, self.app.engine, CHANNEL, key.user, message_key, payload, now
+        ):
+            self.wake()  # the sender sends it after the chat's earlier replies
 
     async def _deliver(
         self, chat_id: int, key: UserKey, messages: tuple[Outbound, ...] | list[Outbound]

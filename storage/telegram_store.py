@@ -1,6 +1,6 @@
 """What the Telegram channel keeps beyond the dialog core: blocked users, long button data, and
-answers the channel gives itself (a file over the size limit). What it sends first is in the
-outbox (storage/deliveries.py), like every channel's.
+answers the channel gives itself (a file over the size limit), which go into the outbox
+(storage/deliveries.py) like every other reply.
 
 Each function is one short transaction on the engine it is given; statements are built once.
 """
@@ -14,7 +14,7 @@ from sqlalchemy import Engine, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from storage import dialog
+from storage import deliveries, dialog
 from storage.models import InboundKey, KeyValue, User
 
 _users = User.__table__
@@ -57,13 +57,34 @@ def seen(engine: Engine, channel: str, key: str) -> bool:
         return conn.execute(_SEEN, {"channel": channel, "key": key}).first() is not None
 
 
-def claim_local_reply(engine: Engine, channel: str, key: str, payload: Any, now: datetime) -> bool:
-    """Claim an inbound message the channel answers itself; False when it was seen before."""
-    with engine.begin() as conn:
-        new, _stored = dialog.claim_inbound(conn, channel, key, now)
-        if new:
-            dialog.store_reply(conn, channel, key, payload)
-        return new
+def queue_local_reply(
+    engine: Engine, channel: str, channel_user_id: str, key: str | None, payload: Any, now: datetime
+) -> bool:
+    """An answer the channel gives itself (a file it cannot take) as a reply in the outbox, in one
+    transaction with the claim of the inbound message's `key`: it then goes out through the sender
+    in order with the chat's other replies. False when the message was seen before."""
+    for _attempt in range(3):
+        try:
+            with engine.begin() as conn:
+                if key is not None:
+                    new, _stored = dialog.claim_inbound(conn, channel, key, now)
+                    if not new:
+                        return False
+                    dialog.store_reply(conn, channel, key, payload)
+                user = dialog.get_or_create_user(conn, channel, channel_user_id, now)
+                dialog.touch_user(conn, user.id, now, user.language)  # they wrote: not blocked
+                deliveries.enqueue(
+                    conn,
+                    user_id=user.id,
+                    kind="reply",
+                    messages=payload["messages"],
+                    now=now,
+                    dedup_key=f"reply:{channel}:{key}" if key is not None else None,
+                )
+                return True
+        except dialog.StaleState:  # the user's first message, created at the same moment elsewhere
+            continue
+    raise RuntimeError("the user's row could not be created")
 
 
 def remember_value(engine: Engine, key: str, value: Any, now: datetime) -> None:

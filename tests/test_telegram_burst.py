@@ -61,3 +61,32 @@ def test_twenty_messages_at_once_are_answered_fast_and_replied_to_in_order(app, 
     assert sorted(answered) == [f"/x{n:02d}" for n in range(20)]  # each once
     times = [c.at for c in fake.calls_of("sendMessage", chat_id=CHAT, since=mark) if c.status == 200]
     assert times[-1] - times[0] >= 15  # the chat's pace was kept: about one a second after a burst
+
+
+def test_the_channels_own_answers_queue_behind_the_chats_earlier_replies(app, fake):
+    """A sticker right after three messages: its answer (the channel's own, not the core's) goes
+    through the outbox too, so it reaches the chat after the three replies, not before them."""
+    with serving(app, fake, mode="webhook") as served:
+        client = httpx.Client(base_url=served.url, timeout=30)
+        headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+        client.post("/telegram", json=message_update(fake, CHAT, "ja", text="/start"), headers=headers)
+        settled(app.engine, str(CHAT), timeout=30)
+        mark = len(fake.calls)
+        sticker = {"file_id": "st", "file_unique_id": "ust", "width": 512, "height": 512,
+                   "is_animated": False, "is_video": False, "type": "regular"}  # fmt: skip
+        updates = [message_update(fake, CHAT, "ja", text=f"/y{n}") for n in range(3)]
+        updates.append(message_update(fake, CHAT, "ja", sticker=sticker))
+        started = time.perf_counter()
+        for update in updates:
+            assert client.post("/telegram", json=update, headers=headers).status_code == 200
+        answered_in = time.perf_counter() - started
+        settled(app.engine, str(CHAT), timeout=60)
+        sent = [
+            c.params["text"]
+            for c in fake.calls_of("sendMessage", chat_id=CHAT, since=mark)
+            if c.status == 200
+        ]
+    assert answered_in < 3.0  # not at the chat's pace of one message a second: 7 messages go out
+    assert len(sent) == 7
+    assert [text.split("」")[0].removeprefix("「") for text in sent[0:6:2]] == ["/y0", "/y1", "/y2"]
+    assert sent[6] == app.texts.render("ja", "telegram.unsupported")
