@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from storage.models import Base, Enquiry
+from storage.models import Base, Delivery, Enquiry
 from tests.application_kit import FIELDS, PROFILE, VERDICT, application_of, at_confirm, prechecked, seed
 from tests.staff_kit import submitted
 from tests.transcript import CoreChat, play
@@ -105,6 +105,18 @@ def test_a_linked_account_sees_the_application_as_its_own_ja_zh(app, staff):
         < 您已提交过报名（受理编号 JM25-0001
     """,
     )
+    # A status move tells the linked account too, in its own language, once.
+    assert staff("set-status", "JM25-0001", "under_review").exit_code == 0
+    with app.engine.connect() as conn:
+        notices = conn.execute(
+            select(Delivery.user_id, Delivery.channel, Delivery.payload, Delivery.dedup_key)
+            .where(Delivery.kind == "notice")
+            .order_by(Delivery.id)
+        ).all()
+    assert [n.channel for n in notices] == ["console", "wechat"]
+    own, linked = (n.payload["messages"][0]["text"] for n in notices)
+    assert "審査中" in own and "审核中" in linked and "JM25-0001" in linked
+    assert notices[1].dedup_key == f"{notices[0].dedup_key}:linked:{notices[1].user_id}"
     assert staff("link", "JM25-0001", "wechat:wx1").output.strip().endswith("was linked already")
     assert staff("link", "JM25-0001", "nochannel").exit_code == 2
     assert staff("link", "JM25-9999", "wechat:wx1").exit_code == 2
@@ -273,6 +285,10 @@ def test_staff_erase_leaves_no_personal_value_in_the_database_or_the_files(app, 
         assert [h.to_status for h in history(conn, row.id)] == ["draft", "submitted"]
     assert "佐藤次郎" in everything and application_of(app, keeper).data["contact_name"] == "佐藤次郎"
     assert staff("erase", "JM25-9999", "--yes").exit_code == 2
+    # staff show says so, in staff's words and Japan time; the other company's card does not.
+    shown = staff("show", "JM25-0001").output
+    assert "個人データは 20" in shown and "に削除済み" in shown, shown
+    assert "削除済み" not in staff("show", "JM25-0002").output
 
 
 def test_a_draft_without_consent_is_not_submitted_and_the_consent_is_one_tap_away_ja_zh(app):

@@ -18,7 +18,7 @@ from conversations.i18n import Texts
 from conversations.programme import Programme
 from conversations.staff import moves
 from storage import applications as store
-from storage import channel_users, deliveries
+from storage import channel_users, deliveries, links
 from storage import staff as staff_store
 
 __all__ = ["Moved", "Replied", "language_of", "move", "notice_key", "reply", "reply_key"]
@@ -28,7 +28,7 @@ __all__ = ["Moved", "Replied", "language_of", "move", "notice_key", "reply", "re
 class Moved:
     application: store.ApplicationRow  # after the move
     from_status: str
-    delivery_id: int
+    delivery_id: int  # the notice to the company's own account (linked accounts get one each too)
     outcome: str  # the notice's outcome so far: queued, or held / undeliverable / blocked at once
 
 
@@ -72,18 +72,25 @@ def move(
             raise moves.NotFound(before)
         before = found
     moved = moves.make_move(conn, before, wanted, actor="staff", who=who, now=now, note=note)
-    lang = language_of(conn, moved.user_id, moved.meta.get("language"))
-    text = moves.notice(conn, texts, programme, moved, lang, from_status=before.status, note=note)
-    row, _new = deliveries.enqueue(
-        conn,
-        user_id=moved.user_id,
-        kind="notice",
-        messages=[Outbound(text).to_json()],
-        now=now,
-        dedup_key=notice_key(moved.id, moved.status, now),
-        application_id=moved.id,
-    )
-    return Moved(moved, before.status, row.id, row.outcome)
+    key = notice_key(moved.id, moved.status, now)
+    first = None
+    # The company's own account, then each account staff linked to the application (`staff link`),
+    # each in its own language.
+    for user_id in (moved.user_id, *links.linked_users(conn, moved.id)):
+        lang = language_of(conn, user_id, moved.meta.get("language") if user_id == moved.user_id else None)
+        text = moves.notice(conn, texts, programme, moved, lang, from_status=before.status, note=note)
+        row, _new = deliveries.enqueue(
+            conn,
+            user_id=user_id,
+            kind="notice",
+            messages=[Outbound(text).to_json()],
+            now=now,
+            dedup_key=key if user_id == moved.user_id else f"{key}:linked:{user_id}",
+            application_id=moved.id,
+        )
+        first = first or row
+    assert first is not None
+    return Moved(moved, before.status, first.id, first.outcome)
 
 
 def reply(
