@@ -105,6 +105,7 @@ class Views:
                 source=self.t(f"export.values.channel.{channel}"),
                 zone=zone_label(self.texts, self.lang, self.programme),
             ),
+            *self._erased(row.meta),
             self.t(
                 "export.card.verdict",
                 eligible=self.t(f"export.values.verdict.{str(verdict.get('eligible')).lower()}"),
@@ -139,6 +140,13 @@ class Views:
         lines.append(f"【{self.t('export.card.deliveries')}】")
         lines += ["  " + self._delivery(d, data) for d in detail["deliveries"]] or ["  -"]
         return lines
+
+    def _erased(self, meta: dict[str, Any]) -> list[str]:
+        """A line saying the personal data were erased (`staff erase`), when they were."""
+        mark = meta.get("erased")
+        if not isinstance(mark, dict) or not mark.get("at"):
+            return []
+        return [self.t("privacy.staff.erased", at=self.when(mark["at"]))]
 
     def _reports(self, meta: dict[str, Any]) -> list[str]:
         """The company's sample shipment and sales data, when reported."""

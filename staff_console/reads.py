@@ -72,6 +72,7 @@ class Detail:
     moves: tuple[str, ...]
     company_actor: str = ""  # how the history names the company itself ("telegram:7101")
     write_to: str | None = None  # no chat account (applied by e-mail): the contact's e-mail address
+    erased_at: datetime | None = None  # when `staff erase` removed its personal data
 
     def who(self, actor: str | None) -> tuple[str, str]:
         """Who made a move, for the history: ("company", ""), ("staff", name) or ("", actor)."""
@@ -113,7 +114,17 @@ def detail(conn: Connection, programme: Programme, reference: str) -> Detail | N
         moves=allowed_moves(row.status, "staff"),
         company_actor=f"{user.channel}:{user.channel_user_id}" if user else "",
         write_to=(row.data.get("email") or "") if user is not None and user.channel == EMAIL else None,
+        erased_at=erased_at(row),
     )
+
+
+def erased_at(row: apps.ApplicationRow) -> datetime | None:
+    """When the application's personal data were erased (bot/staff_records.py marks it), or None."""
+    mark = row.meta.get("erased")
+    try:
+        return datetime.fromisoformat(mark["at"]) if isinstance(mark, dict) else None
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def stored_file(conn: Connection, file_id: int) -> Any:

@@ -242,3 +242,25 @@ def test_passwords_never_appear_in_logs(app, served, caplog, monkeypatch, db_url
         stored = [str(v) for row in conn.execute(select(StaffAudit.__table__)) for v in row]
     assert stored and all(secret not in value for value in stored)
     assert accounts.listing(app.engine)[0].password_hash.startswith("$argon2id$")
+
+
+def test_an_erased_application_says_so_on_its_page(app, served):
+    """After `staff erase` (bot/staff_records.py marks the application), its page says when, in
+    the staff member's language and Japan time; another application's page does not."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from storage.models import Application
+
+    erased, kept = submitted(app), submitted(app)
+    mark = {"at": datetime(2026, 2, 3, 1, 30, tzinfo=UTC).isoformat(), "by": "cli:x"}
+    with app.engine.begin() as conn:
+        meta = {**erased.meta, "erased": mark}
+        conn.execute(update(Application).where(Application.id == erased.id).values(meta=meta))
+    account(app, "viewer2", "viewer")
+    viewer = signed_in(served, "viewer2")
+    page = viewer.get(f"/staff/applications/{erased.reference}")
+    assert page.status_code == 200
+    assert "個人データは 2026年2月3日（火） 10:30 に削除済み" in page.text, page.text[:3000]
+    assert "削除済み" not in viewer.get(f"/staff/applications/{kept.reference}").text
