@@ -10,6 +10,9 @@ are spread over the connections (50, keep-alive), each user's messages in order,
 chat: a menu choice, the language side trip, /help. Prints messages/s and p50/p99 latency.
 Targets: p99 under 100 ms, and at least half the bare endpoint's throughput.
 
+`--compare DIR [--rounds N]`: this checkout's full path against another's (an older commit in
+a git worktree), in turns, each with this file's load: "no slower than before" on a noisy machine.
+
 Two more lines help read the figures: `core`, the dialog core's step alone without HTTP, and
 `chan`, an ablation (here only, never in the product) where the core's step is replaced by a
 constant answer: what the channel layer costs by itself.
@@ -152,8 +155,22 @@ async def exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, d
     return body
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (all its threads) so far; 0 where /proc is missing."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def load(
-    port: int, warmup: list[bytes], queues: list[list[bytes]], concurrency: int, total: int
+    port: int,
+    warmup: list[bytes],
+    queues: list[list[bytes]],
+    concurrency: int,
+    total: int,
+    server_pid: int | None = None,
 ) -> dict:
     users = len(queues)
     per_connection = [list(range(c, users, concurrency)) for c in range(concurrency)]
@@ -188,11 +205,15 @@ async def load(
             plan.append(queues[user][step // len(users_here)])
             step += 1
         plans.append(plan)
+    cpu_before = cpu_seconds(server_pid) if server_pid else 0.0
     started = time.perf_counter()
     await asyncio.gather(*(connection(c, plan, True) for c, plan in enumerate(plans)))
     elapsed = time.perf_counter() - started
+    cpu = (cpu_seconds(server_pid) - cpu_before) if server_pid else 0.0
     latencies.sort()
     return {
+        # the server's CPU per message: steadier than messages/s on a noisy machine (one core)
+        "cpu_us": cpu / len(latencies) * 1e6 if latencies else 0.0,
         "messages": len(latencies),
         "per_second": len(latencies) / elapsed,
         "p50_ms": statistics.median(latencies) * 1000,
@@ -201,12 +222,13 @@ async def load(
     }
 
 
-def run_one(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
+def run_one(kind: str, args: argparse.Namespace, workdir: Path, tree: Path = ROOT) -> dict:
+    """One server (`kind`) of the checkout at `tree` (this one unless --compare), loaded from here."""
     port_file = workdir / f"{kind}.port"
     database = workdir / "bench.db"
     command = [
         sys.executable,
-        __file__,
+        str(tree / "benchmarks" / "wechat_webhook.py"),
         "--serve",
         kind,
         "--port-file",
@@ -217,7 +239,8 @@ def run_one(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
     command += ["--log-level", args.log_level, "--http", args.http, "--loop", args.loop]
     if shutil.which("taskset"):
         command = ["taskset", "-c", str(args.server_cpu), *command]
-    server = subprocess.Popen(command, cwd=ROOT)
+    env = {**os.environ, "PYTHONPATH": str(tree)} if tree != ROOT else None
+    server = subprocess.Popen(command, cwd=tree, env=env)
     try:
         deadline = time.monotonic() + 60
         while not port_file.exists() or not port_file.read_text():
@@ -227,7 +250,7 @@ def run_one(kind: str, args: argparse.Namespace, workdir: Path) -> dict:
         port = int(port_file.read_text())
         time.sleep(1.0)  # let uvicorn start listening (and the full app migrate its database)
         warmup, queues = build_requests(port, args.users, args.requests // args.users + 2)
-        return asyncio.run(load(port, warmup, queues, args.concurrency, args.requests))
+        return asyncio.run(load(port, warmup, queues, args.concurrency, args.requests, server.pid))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -254,6 +277,13 @@ def main() -> None:
     parser.add_argument("--log-level", default="info")
     parser.add_argument("--http", default="auto", choices=["auto", "h11", "httptools"])
     parser.add_argument("--loop", default="auto", choices=["auto", "asyncio", "uvloop"])
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        help="another checkout (e.g. `git worktree add /tmp/old <commit>`): its full path and this "
+        "one's, in turns, --rounds times, with this load; medians printed (a noisy machine's fair test)",
+    )
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--serve", choices=["bare", "full", "chan", "core"])
     parser.add_argument("--port-file")
     parser.add_argument("--database")
@@ -266,6 +296,9 @@ def main() -> None:
         return
     if hasattr(os, "sched_setaffinity") and (os.cpu_count() or 1) > 1:
         os.sched_setaffinity(0, {args.load_cpu})
+    if args.compare:
+        compare(args)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         results = {kind: run_one(kind, args, Path(tmp)) for kind in ("bare", "full", "chan")}
         core = run_core(args, Path(tmp))
@@ -277,7 +310,8 @@ def main() -> None:
     for kind, result in results.items():
         print(
             f"  {kind:5s} {result['per_second']:8.0f} messages/s   p50 {result['p50_ms']:6.1f} ms   "
-            f"p99 {result['p99_ms']:6.1f} ms   errors {result['errors']}"
+            f"p99 {result['p99_ms']:6.1f} ms   server CPU {result['cpu_us']:5.0f} µs/message   "
+            f"errors {result['errors']}"
         )
     print(f"  core  {core:8.0f} messages/s   (the dialog core's step alone, no HTTP, same core)")
     print(
@@ -288,6 +322,36 @@ def main() -> None:
     print(
         f"  full/bare throughput {ratio:.2f} (target >= 0.50); "
         f"full p99 {full['p99_ms']:.1f} ms (target < 100)"
+    )
+
+
+def compare(args: argparse.Namespace) -> None:
+    """The full path of this checkout and of `--compare`, alternately (ABAB…), so that both see the
+    same moments of a noisy machine; each round on a fresh database."""
+    trees = {"this": ROOT, "other": args.compare.resolve()}
+    runs: dict[str, list[dict]] = {name: [] for name in trees}
+    print(f"full path, {args.requests} messages, {args.concurrency} connections; other = {trees['other']}")
+    for round_ in range(args.rounds):
+        for name, tree in trees.items():
+            with tempfile.TemporaryDirectory() as tmp:
+                result = run_one("full", args, Path(tmp), tree)
+            runs[name].append(result)
+            print(
+                f"  round {round_ + 1} {name:5s} {result['per_second']:8.0f} messages/s   "
+                f"p99 {result['p99_ms']:6.1f} ms   server CPU {result['cpu_us']:5.0f} µs/message   "
+                f"errors {result['errors']}"
+            )
+    medians = {name: statistics.median(r["per_second"] for r in rs) for name, rs in runs.items()}
+    cpu = {name: statistics.median(r["cpu_us"] for r in rs) for name, rs in runs.items()}
+    for name, rs in runs.items():
+        p99 = statistics.median(r["p99_ms"] for r in rs)
+        print(
+            f"  median {name:5s} {medians[name]:8.0f} messages/s   p99 {p99:6.1f} ms   "
+            f"server CPU {cpu[name]:5.0f} µs/message"
+        )
+    print(
+        f"  this/other throughput {medians['this'] / medians['other']:.3f}, "
+        f"server CPU per message {cpu['this'] / cpu['other']:.3f}"
     )
 
 
