@@ -169,13 +169,13 @@ class Dialog:
                 store.store_reply(conn, key.channel, message_key, payload)
                 if key.channel in self.services.outbox_channels and reply.messages:
                     # The reply goes out through the outbox, written with the step (Telegram).
-                    deliveries.enqueue(
+                    deliveries.enqueue_reply(
                         conn,
                         user_id=user.id,
-                        kind="reply",
+                        channel=key.channel,
+                        message_key=message_key,
                         messages=payload["messages"],
                         now=now,
-                        dedup_key=f"reply:{key.channel}:{message_key}",
                     )
             else:
                 deliveries.record(

@@ -223,6 +223,21 @@ def enqueue(
     ), True
 
 
+def enqueue_reply(
+    conn: Connection,
+    *,
+    user_id: int,
+    channel: str,
+    message_key: str | None,
+    messages: Sequence[dict[str, Any]],
+    now: datetime,
+) -> tuple[DeliveryRow, bool]:
+    """A reply to an inbound message (the core's, or a channel's own), keyed by that message so a
+    retry of it finds the row written first (`reply:<channel>:<message key>`)."""
+    key = f"reply:{channel}:{message_key}" if message_key is not None else None
+    return enqueue(conn, user_id=user_id, kind="reply", messages=messages, now=now, dedup_key=key)
+
+
 def set_payload(conn: Connection, row_id: int, payload: dict[str, Any]) -> None:
     """A new row's payload completed by its writer (WeChat's parts, cut to size already)."""
     conn.execute(update(_d).where(_d.c.id == row_id).values(payload=payload))

@@ -73,13 +73,13 @@ def queue_local_reply(
                     dialog.store_reply(conn, channel, key, payload)
                 user = dialog.get_or_create_user(conn, channel, channel_user_id, now)
                 dialog.touch_user(conn, user.id, now, user.language)  # they wrote: not blocked
-                deliveries.enqueue(
+                deliveries.enqueue_reply(
                     conn,
                     user_id=user.id,
-                    kind="reply",
+                    channel=channel,
+                    message_key=key,
                     messages=payload["messages"],
                     now=now,
-                    dedup_key=f"reply:{channel}:{key}" if key is not None else None,
                 )
                 return True
         except dialog.StaleState:  # the user's first message, created at the same moment elsewhere
