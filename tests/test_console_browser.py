@@ -309,6 +309,8 @@ def _tour(page: Page, url: str, lang: str, backend: str, references: dict[str, s
     deliveries = page.locator("section.box", has=page.locator("a[href^='mailto:']")).last
     expect(deliveries).to_contain_text("ichiro@ume-seika.example.jp")
     expect(deliveries).to_contain_text("届けられません" if lang == "ja" else "无法送达")
+    visit("erased-application", f"/staff/applications/{references['erased']}")
+    expect(page.locator("p.erased")).to_be_visible()
     visit("move-preview", f"/staff/applications/{references['chat']}/move?to=accepted")
     visit("enquiries", "/staff/enquiries?show=all")
     visit("broadcasts", "/staff/broadcasts")
@@ -343,6 +345,15 @@ def test_every_page_in_either_language_shows_labels_and_local_times_not_codes(
     segment = casting.Segment(references=(made["7102"].reference,))
     broadcast_id, _ = casting.prepare(app, segment, "ご案内", "通知", "cli:test")
     casting_done = {"chat": made["7101"].reference, "email": imported.reference, "broadcast": broadcast_id}
+    casting_done["erased"] = made["7102"].reference  # marked as `staff erase` marks it
+    with app.engine.begin() as conn:
+        from sqlalchemy import update
+
+        from storage.models import Application
+
+        mark = {"at": "2026-01-12T03:00:00+00:00", "by": "cli:setup"}
+        meta = {**made["7102"].meta, "erased": mark}
+        conn.execute(update(Application).where(Application.id == made["7102"].id).values(meta=meta))
     account(app, "kanri", "admin")
     name = "admin1" if lang == "zh" else "kanri"
     sign_in(page, url, name)
